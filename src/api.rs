@@ -1,0 +1,1108 @@
+//! The JSON contract of `shared/policy/case-format.md`: load packs, describe
+//! them, evaluate one case or a batch, validate a claimed outcome, run the
+//! packs' own tests.
+//!
+//! Every entry point here is what the command line and the WebAssembly
+//! adapter call, so `cargo test` exercises exactly what JavaScript calls.
+//! User mistakes come back as [`Diagnostic`]s, never as panics.
+
+use crate::check;
+use crate::diagnostic::Diagnostic;
+use crate::eval::{self, BenefitOutcome, Ctx, Reason, Status, Truth};
+use crate::explain::{self, fmt_amount, missing_paths, Explanation, Lang};
+use crate::input::{self, Facts};
+use crate::ir::{self, FactType, Period};
+use crate::syntax::pack::BenefitExpect;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+
+pub use crate::ir::Engine;
+
+/// Options of an evaluation.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Options {
+    /// Overrides the case's `as_of` (`YYYY-MM-DD`).
+    #[serde(alias = "as_of")]
+    pub as_of: Option<String>,
+    /// `zh` (default), `en` or `ja`.
+    pub lang: Option<String>,
+    /// Whether to build explanations (default: on for one case, off for a batch).
+    pub explain: Option<bool>,
+}
+
+/// Options checked and parsed.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// As-of override.
+    pub as_of: Option<NaiveDate>,
+    /// Language.
+    pub lang: Lang,
+    /// Explanations on.
+    pub explain: bool,
+}
+
+impl Options {
+    /// Checks the options; `explain_default` applies when `explain` is not set.
+    pub fn settings(&self, explain_default: bool) -> Result<Settings, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let as_of = match &self.as_of {
+            None => None,
+            Some(s) => match check::parse_date(s) {
+                Some(d) => Some(d),
+                None => {
+                    errors.push(
+                        Diagnostic::new("options.bad_as_of", format!("`{s}` is not a calendar date"))
+                            .with_help(Some("write the as-of date as YYYY-MM-DD".into())),
+                    );
+                    None
+                }
+            },
+        };
+        let lang = match &self.lang {
+            None => Lang::Zh,
+            Some(s) => Lang::parse(s).unwrap_or_else(|| {
+                errors.push(
+                    Diagnostic::new("options.bad_lang", format!("unknown language `{s}`"))
+                        .with_help(Some("use zh, en or ja".into())),
+                );
+                Lang::Zh
+            }),
+        };
+        if errors.is_empty() {
+            Ok(Settings {
+                as_of,
+                lang,
+                explain: self.explain.unwrap_or(explain_default),
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// The packs a result was computed with.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RulesInfo {
+    /// Content hash of all pack files.
+    pub hash: String,
+    /// Pack ids and versions.
+    pub packs: Vec<PackInfo>,
+}
+
+/// A pack id and version.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PackInfo {
+    /// Id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+}
+
+/// An amount.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Amount {
+    /// Decimal string with two places.
+    pub value: String,
+    /// `once`, `month` or `year`.
+    pub period: Period,
+    /// The amount is a maximum.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub up_to: bool,
+}
+
+/// A warning on a benefit.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Warning {
+    /// Stable code.
+    pub code: String,
+    /// Message in the result's language.
+    pub message: String,
+    /// The parameter concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
+
+/// One benefit's result.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BenefitResult {
+    /// Id.
+    pub id: String,
+    /// Name in force on the as-of date.
+    pub name: String,
+    /// Status.
+    pub status: Status,
+    /// Amount, when eligible and known.
+    pub amount: Option<Amount>,
+    /// Depends on values below `confirmed`.
+    pub estimate: bool,
+    /// Why (null when explanations are off).
+    pub explanation: Option<Explanation>,
+    /// Fact paths that would settle an undetermined outcome.
+    pub missing: Vec<String>,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+}
+
+/// One program's result.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProgramResult {
+    /// Program id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// For tiered programs: the tier reached, or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Option<String>>,
+    /// Benefits in pack order.
+    pub benefits: Vec<BenefitResult>,
+}
+
+/// A question worth asking next.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Question {
+    /// Case-file path (`household.members[0].monthly_income`).
+    pub path: String,
+    /// Declared fact path (`household.members[].monthly_income`).
+    pub fact: String,
+    /// Record index for list fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<u32>,
+    /// Question label.
+    pub label: String,
+    /// Fact type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Benefits it can settle (`pack.benefit`).
+    pub benefits: Vec<String>,
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CaseResult {
+    /// As-of date.
+    pub as_of: String,
+    /// Packs used.
+    pub rules: RulesInfo,
+    /// Programs.
+    pub programs: Vec<ProgramResult>,
+    /// Ranked questions.
+    pub questions: Vec<Question>,
+}
+
+/// Compiles pack files (`(file name, text)`).
+pub fn load(files: &[(String, String)]) -> Result<Engine, Vec<Diagnostic>> {
+    check::check(files)
+}
+
+/// Evaluates a case given as JSON.
+pub fn evaluate(engine: &Engine, case: &Json, s: Settings) -> Result<CaseResult, Vec<Diagnostic>> {
+    let facts = input::decode(engine, case, s.as_of)?;
+    evaluate_facts(engine, &facts, s)
+}
+
+/// Evaluates a case given as JSON text.
+pub fn evaluate_text(engine: &Engine, text: &str, s: Settings) -> Result<CaseResult, Vec<Diagnostic>> {
+    let case = input::parse_json(text)?;
+    evaluate(engine, &case, s)
+}
+
+/// Evaluates decoded facts.
+pub fn evaluate_facts(engine: &Engine, facts: &Facts, s: Settings) -> Result<CaseResult, Vec<Diagnostic>> {
+    let mut cx = Ctx::new(engine, facts, s.explain);
+    let ev = eval::evaluate_in(&mut cx).map_err(|e| {
+        vec![Diagnostic::new(e.code(), e.to_string()).with_help(e.help())]
+    })?;
+    Ok(build_result(engine, &mut cx, &ev, s))
+}
+
+fn build_result(engine: &Engine, cx: &mut Ctx, ev: &eval::Evaluation, s: Settings) -> CaseResult {
+    let as_of = ev.as_of;
+    let mut programs = Vec::new();
+    for pack in &engine.packs {
+        if pack.benefits.is_empty() {
+            continue;
+        }
+        let mut benefits = Vec::new();
+        for &bid in &pack.benefits {
+            let (Some(b), Some(o)) = (engine.benefits.get(bid as usize), ev.benefits.get(bid as usize)) else {
+                continue;
+            };
+            let explanation = s
+                .explain
+                .then(|| explain::explain_benefit(engine, cx, b, o, &ev.benefits, as_of, s.lang));
+            benefits.push(BenefitResult {
+                id: b.id.clone(),
+                name: s.lang.pick(b.name_on(as_of)).to_string(),
+                status: o.status,
+                amount: match (o.status, o.amount, b.period) {
+                    (Status::Eligible, Some(a), Some(period)) => Some(Amount {
+                        value: fmt_amount(a, b.rounding),
+                        period,
+                        up_to: o.up_to,
+                    }),
+                    _ => None,
+                },
+                estimate: o.estimate,
+                explanation,
+                missing: missing_paths(engine, &o.reasons),
+                warnings: warnings(engine, b, o, as_of, s.lang),
+            });
+        }
+        let tier = (!pack.tiers.is_empty()).then(|| {
+            for &t in &pack.tiers {
+                match ev.benefits.get(t as usize).map(|o| o.status) {
+                    Some(Status::Eligible) => return engine.benefits.get(t as usize).map(|b| b.id.clone()),
+                    Some(Status::Undetermined) => return None,
+                    _ => {}
+                }
+            }
+            None
+        });
+        programs.push(ProgramResult {
+            id: pack.id.clone(),
+            name: s.lang.pick(&pack.name).to_string(),
+            tier,
+            benefits,
+        });
+    }
+    CaseResult {
+        as_of: as_of.to_string(),
+        rules: rules_info(engine),
+        programs,
+        questions: questions(engine, &ev.benefits, s.lang),
+    }
+}
+
+/// The packs' hash and versions.
+pub fn rules_info(engine: &Engine) -> RulesInfo {
+    RulesInfo {
+        hash: engine.hash.clone(),
+        packs: engine
+            .packs
+            .iter()
+            .map(|p| PackInfo {
+                id: p.id.clone(),
+                version: p.version.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn warnings(engine: &Engine, b: &ir::Benefit, o: &BenefitOutcome, as_of: NaiveDate, lang: Lang) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for r in &o.reasons {
+        if let Reason::Param(p) = r {
+            let Some(p) = engine.params.get(*p as usize) else { continue };
+            let on = o.period_date.unwrap_or(as_of);
+            let mut message = explain::words_param_unconfigured(lang, lang.pick(&p.decl.label), on);
+            if let Some(note) = &p.decl.note {
+                message.push_str(": ");
+                message.push_str(lang.pick(note));
+            }
+            out.push(Warning {
+                code: "parameter_unconfigured".into(),
+                message,
+                parameter: Some(p.id.clone()),
+            });
+        }
+    }
+    if o.status == Status::Eligible && o.amount.is_none() && b.amount.is_some() {
+        out.push(Warning {
+            code: "amount_unknown".into(),
+            message: explain::words(lang, "amount_unknown").to_string(),
+            parameter: None,
+        });
+    }
+    if o.status != Status::NotInEffect {
+        for pid in o.usage.used.iter() {
+            let Some(p) = engine.params.get(pid as usize) else { continue };
+            let Some(last) = p.values.last() else { continue };
+            let stale_after = eval::add_months(last.from, 15);
+            if p.decl.adjusted_yearly && stale_after.is_some_and(|d| as_of > d) {
+                out.push(Warning {
+                    code: "stale_parameter".into(),
+                    message: explain::words_stale(lang, lang.pick(&p.decl.label), last.from),
+                    parameter: Some(p.id.clone()),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn questions(engine: &Engine, outcomes: &[BenefitOutcome], lang: Lang) -> Vec<Question> {
+    // fact reason -> benefits it can settle
+    let mut by_reason: BTreeMap<(i64, u32, Option<u32>), Vec<String>> = BTreeMap::new();
+    for (b, o) in engine.benefits.iter().zip(outcomes) {
+        let open = o.status == Status::Undetermined || (o.status == Status::Eligible && o.amount.is_none());
+        if !open {
+            continue;
+        }
+        let name = format!("{}.{}", engine.packs.get(b.pack).map_or("", |p| p.id.as_str()), b.id);
+        for r in &o.reasons {
+            if let Reason::Fact(fid, idx) = r {
+                let Some(f) = engine.schema.fact(*fid) else { continue };
+                if !f.ask {
+                    continue;
+                }
+                let list = by_reason.entry((f.order, *fid, *idx)).or_default();
+                if !list.contains(&name) {
+                    list.push(name.clone());
+                }
+            }
+        }
+    }
+    let mut qs: Vec<(usize, Question)> = by_reason
+        .into_iter()
+        .filter_map(|((_, fid, idx), benefits)| {
+            let f = engine.schema.fact(fid)?;
+            Some((
+                benefits.len(),
+                Question {
+                    path: explain::reason_path(engine, &Reason::Fact(fid, idx))?,
+                    fact: f.path.clone(),
+                    record: idx,
+                    label: lang.pick(&f.label).to_string(),
+                    ty: f.ty.name().to_string(),
+                    benefits,
+                },
+            ))
+        })
+        .collect();
+    // Most benefits settled first; the sort is stable, so ties keep form order.
+    qs.sort_by(|a, b| b.0.cmp(&a.0));
+    qs.into_iter().map(|(_, q)| q).collect()
+}
+
+/// `{ "ok": true, "value": … }` or `{ "ok": false, "errors": […] }`.
+pub fn envelope<T: Serialize>(r: &Result<T, Vec<Diagnostic>>) -> Json {
+    match r {
+        Ok(v) => json!({ "ok": true, "value": v }),
+        Err(errors) => json!({ "ok": false, "errors": errors }),
+    }
+}
+
+/// Evaluates one line of a JSON-lines batch; the output line (no newline).
+pub fn batch_line(engine: &Engine, line: &str, s: Settings) -> String {
+    let r = if line.trim().is_empty() {
+        Err(vec![Diagnostic::new("input.empty_line", "the line is empty")
+            .with_help(Some("put one case per line, or remove the blank line".into()))])
+    } else {
+        evaluate_text(engine, line, s)
+    };
+    envelope(&r).to_string()
+}
+
+/// Evaluates a JSON-lines batch: one output line per input line, in order.
+pub fn evaluate_batch(engine: &Engine, text: &str, s: Settings) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        out.push_str(&batch_line(engine, line, s));
+        out.push('\n');
+    }
+    out
+}
+
+/// A claimed outcome of one benefit.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// Claimed status.
+    pub status: Option<Status>,
+    /// Claimed amount.
+    pub amount: Option<String>,
+}
+
+/// How one claim compares with the computed outcome.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClaimCheck {
+    /// `pack.benefit`.
+    pub benefit: String,
+    /// Claimed status.
+    pub claimed_status: Option<Status>,
+    /// Computed status.
+    pub status: Status,
+    /// Whether they agree (null when no status was claimed).
+    pub status_agrees: Option<bool>,
+    /// Claimed amount.
+    pub claimed_amount: Option<String>,
+    /// Computed amount.
+    pub amount: Option<String>,
+    /// Whether they agree (null when no amount was claimed).
+    pub amount_agrees: Option<bool>,
+}
+
+/// The result of validating an application.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Validation {
+    /// Everything the claims agree with.
+    pub agrees: bool,
+    /// Per claim.
+    pub checks: Vec<ClaimCheck>,
+    /// The computed result.
+    pub result: CaseResult,
+}
+
+/// Compares claimed outcomes (`{ "pack.benefit" | "benefit": { status, amount } }`)
+/// with the computed result.
+pub fn validate(engine: &Engine, case: &Json, claimed: &Json, s: Settings) -> Result<Validation, Vec<Diagnostic>> {
+    let claims: BTreeMap<String, Claim> = serde_json::from_value(claimed.clone()).map_err(|e| {
+        vec![Diagnostic::new("claim.bad_shape", format!("the claimed outcome is not valid: {e}"))
+            .with_help(Some("write claims as { \"pack.benefit\": { \"status\": \"eligible\", \"amount\": \"790.00\" } }".into()))]
+    })?;
+    let result = evaluate(engine, case, s)?;
+    let mut checks = Vec::new();
+    let mut errors = Vec::new();
+    for (key, claim) in &claims {
+        let found = result.programs.iter().find_map(|p| {
+            p.benefits
+                .iter()
+                .find(|b| *key == format!("{}.{}", p.id, b.id) || *key == b.id)
+                .map(|b| (format!("{}.{}", p.id, b.id), b))
+        });
+        let Some((name, b)) = found else {
+            errors.push(
+                Diagnostic::new("claim.unknown_benefit", format!("unknown benefit `{key}`"))
+                    .with_path(key.clone())
+                    .with_help(Some("name benefits as `pack.benefit`, such as `social_assistance.dibao`".into())),
+            );
+            continue;
+        };
+        let amount = b.amount.as_ref().map(|a| a.value.clone());
+        let amount_agrees = match &claim.amount {
+            None => None,
+            Some(c) => match (check::parse_decimal(c.trim()), &b.amount) {
+                (Some(x), Some(a)) => Some(check::parse_decimal(&a.value) == Some(x)),
+                (None, None) => Some(c.trim().is_empty() || c.trim() == "null"),
+                _ => Some(false),
+            },
+        };
+        checks.push(ClaimCheck {
+            benefit: name,
+            claimed_status: claim.status,
+            status: b.status,
+            status_agrees: claim.status.map(|c| c == b.status),
+            claimed_amount: claim.amount.clone(),
+            amount,
+            amount_agrees,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Validation {
+        agrees: checks
+            .iter()
+            .all(|c| c.status_agrees != Some(false) && c.amount_agrees != Some(false)),
+        checks,
+        result,
+    })
+}
+
+/// The declared facts, as JSON Schema with labels (`x-label`, …) in all
+/// three languages.
+pub fn schema(engine: &Engine) -> Json {
+    let mut root = json!({ "type": "object", "properties": {
+        "as_of": { "type": "string", "format": "date" }
+    }, "additionalProperties": false });
+    let mut facts = Vec::new();
+    for f in &engine.schema.facts {
+        facts.push(fact_json(engine, f));
+        if f.path.contains("[]") {
+            continue;
+        }
+        let mut node = &mut root;
+        let segments: Vec<&str> = f.path.split('.').collect();
+        for (i, seg) in segments.iter().enumerate() {
+            let last = i + 1 == segments.len();
+            let props = &mut node["properties"];
+            if props.get(*seg).is_none() {
+                props[*seg] = json!({ "type": "object", "properties": {}, "additionalProperties": false });
+            }
+            node = &mut props[*seg];
+            if last {
+                *node = fact_schema(engine, f);
+            }
+        }
+    }
+    json!({ "jsonSchema": root, "facts": facts })
+}
+
+fn fact_schema(engine: &Engine, f: &ir::FactDef) -> Json {
+    let mut s = match &f.ty {
+        FactType::Bool => json!({ "type": ["boolean", "null"] }),
+        FactType::Integer => json!({ "type": ["integer", "null"] }),
+        FactType::Decimal | FactType::Ratio | FactType::Money => {
+            json!({ "type": ["string", "number", "null"], "pattern": "^-?[0-9]+(\\.[0-9]+)?$" })
+        }
+        FactType::Date => json!({ "type": ["string", "null"], "format": "date" }),
+        FactType::Enum(values) => json!({ "enum": values.iter().map(|v| json!(v)).chain([Json::Null]).collect::<Vec<_>>() }),
+        FactType::String => json!({ "type": ["string", "null"] }),
+        FactType::List => {
+            let mut props = serde_json::Map::new();
+            if let ir::FactSlot::List(slot) = f.slot {
+                if let Some((_, fields)) = engine.schema.lists.get(slot as usize) {
+                    for fid in fields {
+                        if let Some(ff) = engine.schema.fact(*fid) {
+                            let name = ff.path.rsplit('.').next().unwrap_or("").to_string();
+                            props.insert(name, fact_schema(engine, ff));
+                        }
+                    }
+                }
+            }
+            json!({ "type": ["array", "null"], "items": { "type": "object", "properties": props, "additionalProperties": false } })
+        }
+    };
+    if f.ty == FactType::Money || (f.ty == FactType::Integer && f.min.is_none()) {
+        s["minimum"] = json!(0);
+    }
+    if let Some(m) = f.min {
+        s["minimum"] = json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0));
+    }
+    if let Some(m) = f.max {
+        s["maximum"] = json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0));
+    }
+    s["title"] = json!(f.label.en);
+    s["x-label"] = json!(f.label);
+    s
+}
+
+fn fact_json(engine: &Engine, f: &ir::FactDef) -> Json {
+    let mut j = json!({
+        "path": f.path,
+        "type": f.ty.name(),
+        "pack": engine.packs.get(f.pack).map(|p| p.id.clone()),
+        "label": f.label,
+        "help": f.help,
+        "ask": f.ask,
+        "order": f.order,
+    });
+    if let FactType::Enum(values) = &f.ty {
+        j["values"] = json!(values);
+        j["value_labels"] = json!(f.value_labels);
+    }
+    if let Some(m) = f.min {
+        j["min"] = json!(m.normalize().to_string());
+    }
+    if let Some(m) = f.max {
+        j["max"] = json!(m.normalize().to_string());
+    }
+    if f.not_after_as_of {
+        j["not_after_as_of"] = json!(true);
+    }
+    if f.unique {
+        j["unique"] = json!(true);
+    }
+    if let Some(e) = &f.exactly_one {
+        j["exactly_one"] = json!(e);
+    }
+    j
+}
+
+/// The programs and their benefits, with names in all three languages.
+pub fn programs(engine: &Engine) -> Json {
+    let list: Vec<Json> = engine
+        .packs
+        .iter()
+        .filter(|p| !p.benefits.is_empty())
+        .map(|p| {
+            json!({
+                "id": p.id,
+                "version": p.version,
+                "name": p.name,
+                "tiers": p.tiers.iter().filter_map(|t| engine.benefits.get(*t as usize)).map(|b| b.id.clone()).collect::<Vec<_>>(),
+                "benefits": p.benefits.iter().filter_map(|b| engine.benefits.get(*b as usize)).map(|b| json!({
+                    "id": b.id,
+                    "names": b.names.iter().map(|(from, t)| json!({ "from": from.map(|d| d.to_string()), "name": t })).collect::<Vec<_>>(),
+                    "period": b.period,
+                    "effective": { "from": b.from.to_string(), "until": b.until.map(|d| d.to_string()) },
+                    "legal_basis": { "document": b.citation.document, "title": b.citation.title, "article": b.citation.article },
+                    "conditions": b.conditions.iter().map(|c| json!({ "id": c.id, "text": c.text })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!(list)
+}
+
+// ---- the packs' own tests -------------------------------------------------
+
+/// One test case's outcome.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TestOutcome {
+    /// Pack id.
+    pub pack: String,
+    /// Test name.
+    pub name: String,
+    /// Whether every expectation held.
+    pub passed: bool,
+    /// What did not hold: expected vs actual.
+    pub failures: Vec<String>,
+}
+
+/// Coverage of one pack by its tests.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct PackCoverage {
+    /// Pack id.
+    pub pack: String,
+    /// Conditions seen passing and failing / all conditions.
+    pub conditions: (usize, usize),
+    /// Conditions not seen both ways, with what was missing.
+    pub conditions_missed: Vec<String>,
+    /// Tiers reached / all tiers.
+    pub tiers: (usize, usize),
+    /// Tiers never reached.
+    pub tiers_missed: Vec<String>,
+    /// Benefits seen eligible with an amount / benefits with an amount.
+    pub amounts: (usize, usize),
+    /// Benefits whose amount was never computed.
+    pub amounts_missed: Vec<String>,
+    /// Parameter versions used / all versions.
+    pub parameter_versions: (usize, usize),
+    /// Versions never used, `id@from`.
+    pub parameter_versions_missed: Vec<String>,
+}
+
+/// All tests' outcomes.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TestReport {
+    /// How many passed.
+    pub passed: usize,
+    /// How many failed.
+    pub failed: usize,
+    /// Per test.
+    pub tests: Vec<TestOutcome>,
+    /// Per pack.
+    pub coverage: Vec<PackCoverage>,
+}
+
+#[derive(Default)]
+struct Seen {
+    pass: bool,
+    fail: bool,
+}
+
+/// Converts a TOML table (a test's case) to JSON; dates become strings.
+pub fn toml_to_json(v: &toml::Value) -> Json {
+    match v {
+        toml::Value::String(s) => json!(s),
+        toml::Value::Integer(i) => json!(i),
+        toml::Value::Float(f) => json!(f),
+        toml::Value::Boolean(b) => json!(b),
+        toml::Value::Datetime(d) => json!(d.to_string()),
+        toml::Value::Array(a) => Json::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Json::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+    }
+}
+
+/// Runs every pack's test cases.
+pub fn run_tests(engine: &Engine) -> TestReport {
+    let mut tests = Vec::new();
+    let mut cond_seen: BTreeMap<(usize, usize), Seen> = BTreeMap::new();
+    let mut tier_seen: BTreeMap<u32, bool> = BTreeMap::new();
+    let mut amount_seen: BTreeMap<u32, bool> = BTreeMap::new();
+    let mut versions_seen: BTreeMap<(u32, NaiveDate), bool> = BTreeMap::new();
+    for pack in &engine.packs {
+        for t in &pack.tests {
+            let mut case = toml_to_json(&toml::Value::Table(t.case.clone()));
+            if let Some(a) = &t.as_of {
+                case["as_of"] = json!(a.0);
+            }
+            let mut failures = Vec::new();
+            let s = Settings {
+                as_of: None,
+                lang: Lang::En,
+                explain: false,
+            };
+            match input::decode(engine, &case, None) {
+                Err(errors) => {
+                    let mut got: Vec<String> = errors.iter().map(|e| e.code.clone()).collect();
+                    got.sort();
+                    got.dedup();
+                    match &t.expect.errors {
+                        Some(want) => {
+                            let mut want = want.clone();
+                            want.sort();
+                            want.dedup();
+                            if want != got {
+                                failures.push(format!("errors: expected {want:?}, got {got:?}"));
+                            }
+                        }
+                        None => failures.push(format!(
+                            "the case was rejected: {}",
+                            errors
+                                .iter()
+                                .map(|e| format!("{} at {}: {}", e.code, e.path.as_deref().unwrap_or("-"), e.message))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        )),
+                    }
+                }
+                Ok(facts) => {
+                    if let Some(want) = &t.expect.errors {
+                        failures.push(format!("errors: expected {want:?}, but the case was accepted"));
+                    }
+                    let mut cx = Ctx::new(engine, &facts, true);
+                    match eval::evaluate_in(&mut cx) {
+                        Err(e) => failures.push(format!("evaluation failed: {e}")),
+                        Ok(ev) => {
+                            record_coverage(engine, &ev, &mut cond_seen, &mut tier_seen, &mut amount_seen, &mut versions_seen);
+                            let result = build_result(engine, &mut cx, &ev, Settings { explain: false, ..s });
+                            check_expectations(engine, pack, t, &ev, &result, &mut failures);
+                        }
+                    }
+                }
+            }
+            tests.push(TestOutcome {
+                pack: pack.id.clone(),
+                name: t.name.clone(),
+                passed: failures.is_empty(),
+                failures,
+            });
+        }
+    }
+    let coverage = engine
+        .packs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.benefits.is_empty() || engine.params.iter().any(|q| q.pack == 0))
+        .filter(|(_, p)| !p.benefits.is_empty())
+        .map(|(k, p)| coverage_of(engine, k, p, &cond_seen, &tier_seen, &amount_seen, &versions_seen))
+        .collect();
+    let passed = tests.iter().filter(|t| t.passed).count();
+    TestReport {
+        failed: tests.len() - passed,
+        passed,
+        tests,
+        coverage,
+    }
+}
+
+fn record_coverage(
+    engine: &Engine,
+    ev: &eval::Evaluation,
+    cond_seen: &mut BTreeMap<(usize, usize), Seen>,
+    tier_seen: &mut BTreeMap<u32, bool>,
+    amount_seen: &mut BTreeMap<u32, bool>,
+    versions_seen: &mut BTreeMap<(u32, NaiveDate), bool>,
+) {
+    for (bi, o) in ev.benefits.iter().enumerate() {
+        for (ci, c) in o.conditions.iter().enumerate() {
+            let e = cond_seen.entry((bi, ci)).or_default();
+            match c.truth {
+                Truth::Pass => e.pass = true,
+                Truth::Fail => e.fail = true,
+                Truth::Unknown => {}
+            }
+            for (p, d) in &c.params {
+                mark_version(engine, *p, *d, versions_seen);
+            }
+        }
+        for (p, d) in &o.amount_params {
+            mark_version(engine, *p, *d, versions_seen);
+        }
+        if o.status == Status::Eligible {
+            tier_seen.insert(bi as u32, true);
+            if o.amount.is_some() {
+                amount_seen.insert(bi as u32, true);
+            }
+        }
+    }
+}
+
+fn mark_version(engine: &Engine, p: u32, d: NaiveDate, seen: &mut BTreeMap<(u32, NaiveDate), bool>) {
+    if let Some(v) = engine.params.get(p as usize).and_then(|q| q.at(d)) {
+        seen.insert((p, v.from), true);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn coverage_of(
+    engine: &Engine,
+    k: usize,
+    p: &ir::Pack,
+    cond_seen: &BTreeMap<(usize, usize), Seen>,
+    tier_seen: &BTreeMap<u32, bool>,
+    amount_seen: &BTreeMap<u32, bool>,
+    versions_seen: &BTreeMap<(u32, NaiveDate), bool>,
+) -> PackCoverage {
+    let mut c = PackCoverage {
+        pack: p.id.clone(),
+        ..Default::default()
+    };
+    for &bid in &p.benefits {
+        let Some(b) = engine.benefits.get(bid as usize) else { continue };
+        let mut ids: Vec<&str> = b.conditions.iter().map(|c| c.id.as_str()).collect();
+        if !b.higher_tiers.is_empty() {
+            ids.push("no_higher_tier");
+        }
+        for (ci, id) in ids.iter().enumerate() {
+            c.conditions.1 += 1;
+            let s = cond_seen.get(&(bid as usize, ci));
+            let (pass, fail) = s.map_or((false, false), |s| (s.pass, s.fail));
+            if pass && fail {
+                c.conditions.0 += 1;
+            } else {
+                let what = match (pass, fail) {
+                    (false, false) => "never passing nor failing",
+                    (true, false) => "never failing",
+                    _ => "never passing",
+                };
+                c.conditions_missed.push(format!("{}.{id}: {what}", b.id));
+            }
+        }
+        if b.amount.is_some() {
+            c.amounts.1 += 1;
+            if amount_seen.contains_key(&bid) {
+                c.amounts.0 += 1;
+            } else {
+                c.amounts_missed.push(b.id.clone());
+            }
+        }
+    }
+    for &t in &p.tiers {
+        c.tiers.1 += 1;
+        if tier_seen.contains_key(&t) {
+            c.tiers.0 += 1;
+        } else if let Some(b) = engine.benefits.get(t as usize) {
+            c.tiers_missed.push(b.id.clone());
+        }
+    }
+    for (pid, q) in engine.params.iter().enumerate() {
+        if q.pack != k {
+            continue;
+        }
+        for v in &q.values {
+            c.parameter_versions.1 += 1;
+            if versions_seen.contains_key(&(pid as u32, v.from)) {
+                c.parameter_versions.0 += 1;
+            } else {
+                c.parameter_versions_missed.push(format!("{}@{}", q.id, v.from));
+            }
+        }
+    }
+    c
+}
+
+fn check_expectations(
+    engine: &Engine,
+    pack: &ir::Pack,
+    t: &crate::syntax::pack::TestDecl,
+    ev: &eval::Evaluation,
+    result: &CaseResult,
+    failures: &mut Vec<String>,
+) {
+    if let Some(want) = &t.expect.tier {
+        let got = result
+            .programs
+            .iter()
+            .find(|p| p.id == pack.id)
+            .and_then(|p| p.tier.clone())
+            .flatten()
+            .unwrap_or_else(|| "none".into());
+        if &got != want {
+            failures.push(format!("tier: expected {want}, got {got}"));
+        }
+    }
+    for (key, want) in &t.expect.benefits {
+        let (pid, bid) = key.split_once('.').unwrap_or((pack.id.as_str(), key.as_str()));
+        let found = result.programs.iter().find(|p| p.id == pid).and_then(|p| {
+            let i = p.benefits.iter().position(|b| b.id == bid)?;
+            Some(p.benefits.get(i)?)
+        });
+        let Some(got) = found else {
+            failures.push(format!("{key}: no such benefit"));
+            continue;
+        };
+        let idx = engine
+            .benefits
+            .iter()
+            .position(|b| b.id == bid && engine.packs.get(b.pack).is_some_and(|p| p.id == pid));
+        let (b, o) = match idx.and_then(|i| Some((engine.benefits.get(i)?, ev.benefits.get(i)?))) {
+            Some(x) => x,
+            None => continue,
+        };
+        compare_benefit(key, want, got, b, o, failures);
+    }
+}
+
+fn compare_benefit(
+    key: &str,
+    want: &BenefitExpect,
+    got: &BenefitResult,
+    b: &ir::Benefit,
+    o: &BenefitOutcome,
+    failures: &mut Vec<String>,
+) {
+    if let Some(s) = &want.status {
+        if s != got.status.as_str() {
+            failures.push(format!("{key}.status: expected {s}, got {}", got.status.as_str()));
+        }
+    }
+    if let Some(a) = &want.amount {
+        let g = got.amount.as_ref().map_or_else(|| "null".to_string(), |x| x.value.clone());
+        let same = a == &g || (check::parse_decimal(a).is_some() && check::parse_decimal(a) == check::parse_decimal(&g));
+        if !same {
+            failures.push(format!("{key}.amount: expected {a}, got {g}"));
+        }
+    }
+    if let Some(u) = want.up_to {
+        let g = got.amount.as_ref().is_some_and(|x| x.up_to);
+        if u != g {
+            failures.push(format!("{key}.up_to: expected {u}, got {g}"));
+        }
+    }
+    if let Some(e) = want.estimate {
+        if e != got.estimate {
+            failures.push(format!("{key}.estimate: expected {e}, got {}", got.estimate));
+        }
+    }
+    if let Some(f) = &want.failed {
+        let mut ids: Vec<String> = b.conditions.iter().map(|c| c.id.clone()).collect();
+        ids.push("no_higher_tier".into());
+        let mut g: Vec<String> = o
+            .conditions
+            .iter()
+            .zip(ids)
+            .filter(|(c, _)| c.truth == Truth::Fail)
+            .map(|(_, id)| id)
+            .collect();
+        g.sort();
+        let mut f = f.clone();
+        f.sort();
+        if f != g {
+            failures.push(format!("{key}.failed: expected {f:?}, got {g:?}"));
+        }
+    }
+    if let Some(m) = &want.missing {
+        let mut m = m.clone();
+        m.sort();
+        let mut g = got.missing.clone();
+        g.sort();
+        if m != g {
+            failures.push(format!("{key}.missing: expected {m:?}, got {g:?}"));
+        }
+    }
+    if let Some(ws) = &want.warnings {
+        for w in ws {
+            if !got.warnings.iter().any(|x| &x.code == w) {
+                let codes: Vec<&str> = got.warnings.iter().map(|x| x.code.as_str()).collect();
+                failures.push(format!("{key}.warnings: expected {w}, got {codes:?}"));
+            }
+        }
+    }
+}
+
+/// Renders a result as a readable report in one language.
+pub fn render_text(r: &CaseResult, lang: Lang) -> String {
+    use explain::words as w;
+    let mut out = format!("{} {}\n", w(lang, "as_of_heading"), r.as_of);
+    for p in &r.programs {
+        out.push_str(&format!("\n== {} ({})\n", p.name, p.id));
+        if let Some(t) = &p.tier {
+            out.push_str(&format!("   {}: {}\n", w(lang, "tier"), t.as_deref().unwrap_or(w(lang, "none"))));
+        }
+        for b in &p.benefits {
+            let status = w(lang, status_key(b.status));
+            let amount = b.amount.as_ref().map_or(String::new(), |a| {
+                format!(
+                    " — {}{} {}",
+                    if a.up_to { w(lang, "up_to") } else { "" },
+                    a.value,
+                    explain::period_word(a.period, lang).trim()
+                )
+            });
+            let est = if b.estimate { format!(" [{}]", w(lang, "estimate")) } else { String::new() };
+            out.push_str(&format!("\n-- {} ({}): {status}{amount}{est}\n", b.name, b.id));
+            if let Some(e) = &b.explanation {
+                out.push_str(&format!("   {}\n", e.summary));
+                out.push_str(&format!("   {}: {} {}\n", w(lang, "legal_basis"), e.legal_basis.title, e.legal_basis.article));
+                for c in &e.conditions {
+                    let mark = match c.outcome {
+                        Truth::Pass => "✓",
+                        Truth::Fail => "✗",
+                        Truth::Unknown => "?",
+                    };
+                    out.push_str(&format!("   {mark} {} [{}]\n", c.text, c.id));
+                    for cmp in &c.comparisons {
+                        let side = |label: &str, value: Option<&str>| match value {
+                            Some(v) if v == label => v.to_string(),
+                            Some(v) => format!("{label} = {v}"),
+                            None if cmp.op == "in" => label.to_string(),
+                            None => format!("{label} = ?"),
+                        };
+                        out.push_str(&format!(
+                            "       {} {} {}\n",
+                            side(&cmp.left, cmp.actual.as_deref()),
+                            cmp.op,
+                            side(&cmp.right, cmp.threshold.as_deref())
+                        ));
+                    }
+                    for d in &c.depends_on {
+                        out.push_str(&format!("       {} ({}): {}\n", d.name, d.benefit, d.status.as_str()));
+                    }
+                    for pu in &c.parameters {
+                        out.push_str(&format!("       {}\n", param_line(pu)));
+                    }
+                    if !c.missing.is_empty() {
+                        out.push_str(&format!("       {}: {}\n", w(lang, "missing"), c.missing.join(", ")));
+                    }
+                    if let Some(cf) = &c.counterfactual {
+                        out.push_str(&format!("       → {}\n", cf.text));
+                    }
+                    if !c.legal_basis.article.is_empty() || !c.legal_basis.title.is_empty() {
+                        out.push_str(&format!("       {}: {} {}\n", w(lang, "legal_basis"), c.legal_basis.title, c.legal_basis.article));
+                    }
+                }
+                if let Some(a) = &e.amount {
+                    out.push_str(&format!("   {}: {} = {}\n", w(lang, "amount"), a.formula.trim(), a.value.as_deref().unwrap_or("?")));
+                    for pu in &a.parameters {
+                        out.push_str(&format!("       {}\n", param_line(pu)));
+                    }
+                }
+                for n in &e.notes {
+                    out.push_str(&format!("   * {n}\n"));
+                }
+            }
+            if !b.missing.is_empty() {
+                out.push_str(&format!("   {}: {}\n", w(lang, "missing"), b.missing.join(", ")));
+            }
+            for wn in &b.warnings {
+                out.push_str(&format!("   ! {}\n", wn.message));
+            }
+        }
+    }
+    if !r.questions.is_empty() {
+        out.push_str(&format!("\n{}:\n", w(lang, "questions")));
+        for q in &r.questions {
+            out.push_str(&format!("   - {} ({}) → {}\n", q.label, q.path, q.benefits.join(", ")));
+        }
+    }
+    out
+}
+
+fn param_line(p: &explain::ParamUse) -> String {
+    format!(
+        "{} ({}) = {} {} [{} {}, {}; {}]",
+        p.label,
+        p.id,
+        p.value.as_deref().unwrap_or("?"),
+        p.unit,
+        p.from.as_deref().unwrap_or("-"),
+        p.on,
+        p.confidence.as_deref().unwrap_or("-"),
+        p.source.as_deref().unwrap_or("-")
+    )
+}
+
+fn status_key(s: Status) -> &'static str {
+    match s {
+        Status::Eligible => "status_eligible",
+        Status::Ineligible => "status_ineligible",
+        Status::Undetermined => "status_undetermined",
+        Status::NotInEffect => "status_not_in_effect",
+    }
+}

@@ -1,0 +1,809 @@
+//! Evaluation: three-valued, as of a date.
+//!
+//! Every node evaluates to a known value or to *unknown* with the reasons
+//! (unknown facts, unconfigured parameters) that it depends on. Unknown
+//! propagates, except where the known part decides (Kleene `and`/`or`,
+//! `any`/`all`, `0 * x`, `??`, `known`).
+//!
+//! INVARIANT: the core never reads the clock; everything dated comes from
+//! the case's as-of date or from the case's own dates.
+
+mod err;
+
+pub use err::EvalError;
+
+use crate::input::Facts;
+use crate::ir::*;
+use crate::syntax::ast::BinOp;
+use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+use std::rc::Rc;
+
+/// How many nodes one case may evaluate.
+pub const STEP_BUDGET: u64 = 5_000_000;
+
+/// Why a value is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reason {
+    /// A fact the case leaves out; the record index for list fields.
+    Fact(FactId, Option<u32>),
+    /// A parameter with no value on the date needed.
+    Param(ParamId),
+}
+
+/// A value or unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum V {
+    /// Known.
+    Known(Val),
+    /// Unknown, with the reasons.
+    Unknown(Vec<Reason>),
+}
+
+fn merge(mut a: Vec<Reason>, b: Vec<Reason>) -> Vec<Reason> {
+    for r in b {
+        if !a.contains(&r) {
+            a.push(r);
+        }
+    }
+    a
+}
+
+fn reasons(v: V) -> Vec<Reason> {
+    match v {
+        V::Known(_) => Vec::new(),
+        V::Unknown(r) => r,
+    }
+}
+
+/// A set of parameters, as a bitmap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParamSet([u64; 4]);
+
+impl ParamSet {
+    /// Adds a parameter.
+    pub fn insert(&mut self, p: ParamId) {
+        if let Some(w) = self.0.get_mut((p / 64) as usize) {
+            *w |= 1u64 << (p % 64);
+        }
+    }
+
+    /// Adds all of another set.
+    pub fn union(&mut self, o: &ParamSet) {
+        for (a, b) in self.0.iter_mut().zip(o.0.iter()) {
+            *a |= *b;
+        }
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    /// The parameters, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = ParamId> + '_ {
+        (0..256u32).filter(|p| self.0.get((p / 64) as usize).is_some_and(|w| w >> (p % 64) & 1 == 1))
+    }
+}
+
+/// Parameters used while evaluating something: all, and those whose value in
+/// force was tagged below `confirmed`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Every parameter looked up.
+    pub used: ParamSet,
+    /// Those whose value was below `confirmed`.
+    pub unconfirmed: ParamSet,
+}
+
+impl Usage {
+    fn union(&mut self, o: &Usage) {
+        self.used.union(&o.used);
+        self.unconfirmed.union(&o.unconfirmed);
+    }
+}
+
+/// A benefit's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// All conditions hold.
+    Eligible,
+    /// A condition fails.
+    Ineligible,
+    /// Unknown facts or unconfigured parameters stand in the way.
+    Undetermined,
+    /// The date lies outside the benefit's period.
+    NotInEffect,
+}
+
+impl Status {
+    /// The status as written in results.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Eligible => "eligible",
+            Status::Ineligible => "ineligible",
+            Status::Undetermined => "undetermined",
+            Status::NotInEffect => "not_in_effect",
+        }
+    }
+}
+
+/// Three-valued truth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Truth {
+    /// Holds.
+    Pass,
+    /// Fails.
+    Fail,
+    /// Unknown.
+    Unknown,
+}
+
+/// One condition's outcome.
+#[derive(Debug, Clone)]
+pub struct ConditionOutcome {
+    /// The outcome.
+    pub truth: Truth,
+    /// Why unknown.
+    pub reasons: Vec<Reason>,
+    /// Parameters used.
+    pub usage: Usage,
+    /// Parameter versions looked up, when tracing: (parameter, date).
+    pub params: Vec<(ParamId, NaiveDate)>,
+}
+
+/// One benefit's outcome.
+#[derive(Debug, Clone)]
+pub struct BenefitOutcome {
+    /// Status.
+    pub status: Status,
+    /// The date tested against the period.
+    pub period_date: Option<NaiveDate>,
+    /// Conditions in order; for tiers after the first, `no_higher_tier` last.
+    pub conditions: Vec<ConditionOutcome>,
+    /// Rounded amount, when eligible and known.
+    pub amount: Option<Decimal>,
+    /// Whether the amount is a maximum.
+    pub up_to: bool,
+    /// Why the status is undetermined, or why the amount is unknown.
+    pub reasons: Vec<Reason>,
+    /// Parameter versions the amount looked up, when tracing.
+    pub amount_params: Vec<(ParamId, NaiveDate)>,
+    /// Parameters that the outcome depends on.
+    pub usage: Usage,
+    /// Whether the outcome depends on a value below `confirmed`.
+    pub estimate: bool,
+}
+
+/// The outcome of every benefit of the engine, in engine order.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The as-of date.
+    pub as_of: NaiveDate,
+    /// Per benefit.
+    pub benefits: Vec<BenefitOutcome>,
+}
+
+/// Evaluates every benefit for a decoded case.
+pub fn evaluate(engine: &Engine, facts: &Facts, trace: bool) -> Result<Evaluation, EvalError> {
+    evaluate_in(&mut Ctx::new(engine, facts, trace))
+}
+
+/// Evaluates every benefit in a context, which stays usable for explanations.
+pub fn evaluate_in(cx: &mut Ctx) -> Result<Evaluation, EvalError> {
+    let (engine, facts) = (cx.engine, cx.facts);
+    let mut out = Vec::with_capacity(engine.benefits.len());
+    for b in &engine.benefits {
+        let o = cx.benefit(b, &out).map_err(|e| e.at(&format!("{}.{}", pack_id(engine, b), b.id)))?;
+        out.push(o);
+    }
+    Ok(Evaluation {
+        as_of: facts.as_of,
+        benefits: out,
+    })
+}
+
+fn pack_id<'e>(engine: &'e Engine, b: &Benefit) -> &'e str {
+    engine.packs.get(b.pack).map_or("", |p| p.id.as_str())
+}
+
+/// Evaluation state for one case.
+pub struct Ctx<'a> {
+    engine: &'a Engine,
+    facts: &'a Facts,
+    as_of: NaiveDate,
+    defs: Vec<Option<(V, Usage, Vec<(ParamId, NaiveDate)>)>>,
+    env: Vec<Val>,
+    usage: Usage,
+    steps: u64,
+    trace: Option<Vec<(ParamId, NaiveDate)>>,
+    outcomes: Vec<(Status, Vec<Reason>, Usage)>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A fresh context.
+    pub fn new(engine: &'a Engine, facts: &'a Facts, trace: bool) -> Self {
+        Ctx {
+            engine,
+            facts,
+            as_of: facts.as_of,
+            defs: vec![None; engine.defs.len()],
+            env: Vec::new(),
+            usage: Usage::default(),
+            steps: 0,
+            trace: trace.then(Vec::new),
+            outcomes: Vec::with_capacity(engine.benefits.len()),
+        }
+    }
+
+    /// The as-of date.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// Evaluates a node, returning its value and the parameters it used.
+    pub fn eval_tracked(&mut self, node: &Node) -> Result<(V, Usage, Vec<(ParamId, NaiveDate)>), EvalError> {
+        let saved_usage = std::mem::take(&mut self.usage);
+        let saved_trace = self.trace.as_mut().map(std::mem::take);
+        let v = self.eval(node);
+        let usage = std::mem::replace(&mut self.usage, saved_usage);
+        let params = match (&mut self.trace, saved_trace) {
+            (Some(t), Some(saved)) => std::mem::replace(t, saved),
+            _ => Vec::new(),
+        };
+        self.usage.union(&usage);
+        Ok((v?, usage, params))
+    }
+
+    fn benefit(&mut self, b: &Benefit, done: &[BenefitOutcome]) -> Result<BenefitOutcome, EvalError> {
+        let mut out = BenefitOutcome {
+            status: Status::Undetermined,
+            period_date: None,
+            conditions: Vec::new(),
+            amount: None,
+            up_to: false,
+            reasons: Vec::new(),
+            amount_params: Vec::new(),
+            usage: Usage::default(),
+            estimate: false,
+        };
+        let date = match &b.on {
+            None => V::Known(Val::Date(self.as_of)),
+            Some(n) => self.eval_tracked(n)?.0,
+        };
+        match date {
+            V::Known(Val::Date(d)) => {
+                out.period_date = Some(d);
+                if d < b.from || b.until.is_some_and(|u| d > u) {
+                    out.status = Status::NotInEffect;
+                    self.outcomes.push((out.status, Vec::new(), Usage::default()));
+                    return Ok(out);
+                }
+            }
+            V::Known(_) => {}
+            V::Unknown(r) => {
+                out.reasons = r;
+                self.outcomes.push((out.status, out.reasons.clone(), Usage::default()));
+                return Ok(out);
+            }
+        }
+        for c in &b.conditions {
+            let (v, usage, params) = self.eval_tracked(&c.node)?;
+            out.conditions.push(ConditionOutcome {
+                truth: truth(&v),
+                reasons: reasons(v),
+                usage,
+                params,
+            });
+        }
+        if !b.higher_tiers.is_empty() {
+            let mut v = V::Known(Val::Bool(true));
+            let mut usage = Usage::default();
+            for &h in &b.higher_tiers {
+                let Some(o) = done.get(h as usize) else { continue };
+                usage.union(&o.usage);
+                let not_h = match o.status {
+                    Status::Eligible => V::Known(Val::Bool(false)),
+                    Status::Ineligible | Status::NotInEffect => V::Known(Val::Bool(true)),
+                    Status::Undetermined => V::Unknown(o.reasons.clone()),
+                };
+                v = and(v, not_h);
+            }
+            out.conditions.push(ConditionOutcome {
+                truth: truth(&v),
+                reasons: reasons(v),
+                usage,
+                params: Vec::new(),
+            });
+        }
+        let any_fail = out.conditions.iter().any(|c| c.truth == Truth::Fail);
+        let any_unknown = out.conditions.iter().any(|c| c.truth == Truth::Unknown);
+        out.status = if any_fail {
+            Status::Ineligible
+        } else if any_unknown {
+            Status::Undetermined
+        } else {
+            Status::Eligible
+        };
+        // The parameters the outcome depends on: for an ineligible benefit,
+        // those of the failing conditions; otherwise all.
+        for c in &out.conditions {
+            if out.status != Status::Ineligible || c.truth == Truth::Fail {
+                out.usage.union(&c.usage);
+            }
+            if out.status == Status::Undetermined && c.truth == Truth::Unknown {
+                out.reasons = merge(std::mem::take(&mut out.reasons), c.reasons.clone());
+            }
+        }
+        if out.status == Status::Eligible {
+            if let Some(amount) = &b.amount {
+                let (v, usage, params) = self.eval_tracked(amount)?;
+                out.usage.union(&usage);
+                out.amount_params = params;
+                match v {
+                    V::Known(Val::Num(n)) => {
+                        out.amount = Some(
+                            n.round_dp_with_strategy(b.rounding, RoundingStrategy::MidpointAwayFromZero),
+                        )
+                    }
+                    V::Known(_) => {}
+                    V::Unknown(r) => out.reasons = r,
+                }
+            }
+            if let Some(up_to) = &b.up_to {
+                let (v, usage, _) = self.eval_tracked(up_to)?;
+                out.usage.union(&usage);
+                out.up_to = v == V::Known(Val::Bool(true));
+            }
+        }
+        out.estimate = !out.usage.unconfirmed.is_empty();
+        self.outcomes.push((out.status, out.reasons.clone(), out.usage));
+        Ok(out)
+    }
+
+    fn tick(&mut self) -> Result<(), EvalError> {
+        self.steps += 1;
+        if self.steps > STEP_BUDGET {
+            return Err(EvalError::StepBudget {
+                limit: STEP_BUDGET,
+                what: String::new(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Evaluates one node.
+    pub fn eval(&mut self, node: &Node) -> Result<V, EvalError> {
+        self.tick()?;
+        Ok(match node {
+            Node::Const(c) => V::Known(c.val()),
+            Node::AsOf => V::Known(Val::Date(self.as_of)),
+            Node::Fact(fid, slot) => match self.facts.scalars.get(*slot as usize) {
+                Some(Some(v)) => V::Known(v.clone()),
+                _ => V::Unknown(vec![Reason::Fact(*fid, None)]),
+            },
+            Node::List(fid, slot) => match self.facts.lists.get(*slot as usize) {
+                Some(Some(records)) => V::Known(Val::List(*slot, (0..records.len() as u32).collect())),
+                _ => V::Unknown(vec![Reason::Fact(*fid, None)]),
+            },
+            Node::Local(i) => match self.env.get(*i as usize) {
+                Some(v) => V::Known(v.clone()),
+                None => V::Unknown(Vec::new()),
+            },
+            Node::Field(base, fid, idx) => match self.eval(base)? {
+                V::Known(Val::Record(slot, i)) => {
+                    let v = self
+                        .facts
+                        .lists
+                        .get(slot as usize)
+                        .and_then(|l| l.as_ref())
+                        .and_then(|l| l.get(i as usize))
+                        .and_then(|r| r.get(*idx as usize))
+                        .and_then(|v| v.clone());
+                    match v {
+                        Some(v) => V::Known(v),
+                        None => V::Unknown(vec![Reason::Fact(*fid, Some(i))]),
+                    }
+                }
+                V::Known(_) => V::Unknown(Vec::new()),
+                u @ V::Unknown(_) => u,
+            },
+            Node::Def(id) => self.def(*id)?,
+            Node::Param(pid, date) => {
+                let date = match date {
+                    None => self.as_of,
+                    Some(n) => match self.eval(n)? {
+                        V::Known(Val::Date(d)) => d,
+                        V::Known(_) => return Ok(V::Unknown(Vec::new())),
+                        u @ V::Unknown(_) => return Ok(u),
+                    },
+                };
+                self.param(*pid, date)
+            }
+            Node::Neg(x) => match self.eval(x)? {
+                V::Known(Val::Num(n)) => V::Known(Val::Num(-n)),
+                other => other,
+            },
+            Node::Not(x) => match self.eval(x)? {
+                V::Known(Val::Bool(b)) => V::Known(Val::Bool(!b)),
+                other => other,
+            },
+            Node::Bin(op, a, b) => self.binary(*op, a, b)?,
+            Node::In(x, items) => match self.eval(x)? {
+                V::Known(v) => V::Known(Val::Bool(items.iter().any(|c| self.equal(&v, &c.val())))),
+                u => u,
+            },
+            Node::If(c, a, b) => match self.eval(c)? {
+                V::Known(Val::Bool(true)) => self.eval(a)?,
+                V::Known(_) => self.eval(b)?,
+                V::Unknown(r) => {
+                    let (va, vb) = (self.eval(a)?, self.eval(b)?);
+                    match (va, vb) {
+                        (V::Known(x), V::Known(y)) if self.equal(&x, &y) => V::Known(x),
+                        (x, y) => V::Unknown(merge(merge(r, reasons(x)), reasons(y))),
+                    }
+                }
+            },
+            Node::Known(x) => V::Known(Val::Bool(matches!(self.eval(x)?, V::Known(_)))),
+            Node::ListCall(f, list, body) => self.list_call(*f, list, body.as_deref())?,
+            Node::Call(f, args) => self.call(*f, args)?,
+            Node::Eligible(bid) => match self.outcomes.get(*bid as usize) {
+                Some((status, r, usage)) => {
+                    let usage = *usage;
+                    self.usage.union(&usage);
+                    match status {
+                        Status::Eligible => V::Known(Val::Bool(true)),
+                        Status::Ineligible | Status::NotInEffect => V::Known(Val::Bool(false)),
+                        Status::Undetermined => V::Unknown(r.clone()),
+                    }
+                }
+                None => V::Unknown(Vec::new()),
+            },
+        })
+    }
+
+    fn def(&mut self, id: DefId) -> Result<V, EvalError> {
+        if let Some(Some((v, usage, params))) = self.defs.get(id as usize) {
+            let (v, usage) = (v.clone(), *usage);
+            if let Some(t) = &mut self.trace {
+                t.extend(params.iter().copied());
+            }
+            self.usage.union(&usage);
+            return Ok(v);
+        }
+        let Some(def) = self.engine.defs.get(id as usize) else {
+            return Ok(V::Unknown(Vec::new()));
+        };
+        // INVARIANT: definitions have no free lambda variables, so the
+        // environment does not change their value and caching is sound.
+        let saved_env = std::mem::take(&mut self.env);
+        let r = self.eval_tracked(&def.node);
+        self.env = saved_env;
+        let (v, usage, params) = r.map_err(|e| e.at(&def.name))?;
+        if let Some(t) = &mut self.trace {
+            t.extend(params.iter().copied());
+        }
+        if let Some(slot) = self.defs.get_mut(id as usize) {
+            *slot = Some((v.clone(), usage, params));
+        }
+        Ok(v)
+    }
+
+    fn param(&mut self, pid: ParamId, date: NaiveDate) -> V {
+        let Some(p) = self.engine.params.get(pid as usize) else {
+            return V::Unknown(Vec::new());
+        };
+        self.usage.used.insert(pid);
+        if let Some(t) = &mut self.trace {
+            if !t.contains(&(pid, date)) {
+                t.push((pid, date));
+            }
+        }
+        match p.at(date) {
+            Some(ParamValue {
+                value: Some(v),
+                confidence,
+                ..
+            }) => {
+                if *confidence < Confidence::Confirmed {
+                    self.usage.unconfirmed.insert(pid);
+                }
+                V::Known(Val::Num(*v))
+            }
+            _ => V::Unknown(vec![Reason::Param(pid)]),
+        }
+    }
+
+    fn equal(&self, a: &Val, b: &Val) -> bool {
+        match (a, b) {
+            (Val::Sym(x), Val::Str(y)) | (Val::Str(y), Val::Sym(x)) => self.engine.sym(*x) == &**y,
+            _ => a == b,
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Node, b: &Node) -> Result<V, EvalError> {
+        match op {
+            BinOp::And => {
+                let va = self.eval(a)?;
+                if va == V::Known(Val::Bool(false)) {
+                    return Ok(va);
+                }
+                let vb = self.eval(b)?;
+                return Ok(and(va, vb));
+            }
+            BinOp::Or => {
+                let va = self.eval(a)?;
+                if va == V::Known(Val::Bool(true)) {
+                    return Ok(va);
+                }
+                let vb = self.eval(b)?;
+                return Ok(or(va, vb));
+            }
+            BinOp::Default => {
+                let va = self.eval(a)?;
+                return match va {
+                    V::Known(_) => Ok(va),
+                    V::Unknown(_) => self.eval(b),
+                };
+            }
+            _ => {}
+        }
+        let va = self.eval(a)?;
+        if op == BinOp::Mul && va == V::Known(Val::Num(Decimal::ZERO)) {
+            return Ok(va);
+        }
+        let vb = self.eval(b)?;
+        if op == BinOp::Mul && vb == V::Known(Val::Num(Decimal::ZERO)) {
+            return Ok(vb);
+        }
+        let (x, y) = match (va, vb) {
+            (V::Known(x), V::Known(y)) => (x, y),
+            (x, y) => return Ok(V::Unknown(merge(reasons(x), reasons(y)))),
+        };
+        let what = || String::new();
+        let num = |r: Option<Decimal>, e: fn(String) -> EvalError| r.map(|n| V::Known(Val::Num(n))).ok_or_else(|| e(what()));
+        let overflow = |w| EvalError::Overflow { what: w };
+        Ok(match (op, &x, &y) {
+            (BinOp::Add, Val::Num(p), Val::Num(q)) => num(p.checked_add(*q), overflow)?,
+            (BinOp::Sub, Val::Num(p), Val::Num(q)) => num(p.checked_sub(*q), overflow)?,
+            (BinOp::Mul, Val::Num(p), Val::Num(q)) => num(p.checked_mul(*q), overflow)?,
+            (BinOp::Div, Val::Num(p), Val::Num(q)) => {
+                if q.is_zero() {
+                    return Err(EvalError::DivisionByZero { what: what() });
+                }
+                num(p.checked_div(*q), overflow)?
+            }
+            (BinOp::Eq, _, _) => V::Known(Val::Bool(self.equal(&x, &y))),
+            (BinOp::Ne, _, _) => V::Known(Val::Bool(!self.equal(&x, &y))),
+            (_, Val::Num(p), Val::Num(q)) => V::Known(Val::Bool(compare(op, p.cmp(q)))),
+            (_, Val::Date(p), Val::Date(q)) => V::Known(Val::Bool(compare(op, p.cmp(q)))),
+            _ => V::Unknown(Vec::new()),
+        })
+    }
+
+    fn list_call(&mut self, f: ListFn, list: &Node, body: Option<&Node>) -> Result<V, EvalError> {
+        let (slot, idx) = match self.eval(list)? {
+            V::Known(Val::List(slot, idx)) => (slot, idx),
+            V::Known(_) => return Ok(V::Unknown(Vec::new())),
+            u @ V::Unknown(_) => return Ok(u),
+        };
+        let Some(body) = body else {
+            return Ok(V::Known(Val::Num(Decimal::from(idx.len()))));
+        };
+        let mut unknown: Option<Vec<Reason>> = None;
+        let mut count = 0u32;
+        let mut sum = Decimal::ZERO;
+        let mut kept = Vec::new();
+        for &i in idx.iter() {
+            self.env.push(Val::Record(slot, i));
+            let v = self.eval(body);
+            self.env.pop();
+            match v? {
+                V::Known(Val::Bool(true)) => {
+                    count += 1;
+                    kept.push(i);
+                    match f {
+                        ListFn::Any => return Ok(V::Known(Val::Bool(true))),
+                        ListFn::First if unknown.is_none() => return Ok(V::Known(Val::Record(slot, i))),
+                        _ => {}
+                    }
+                }
+                V::Known(Val::Bool(false)) => {
+                    if f == ListFn::All {
+                        return Ok(V::Known(Val::Bool(false)));
+                    }
+                }
+                V::Known(Val::Num(n)) => {
+                    sum = sum.checked_add(n).ok_or_else(|| EvalError::Overflow { what: String::new() })?;
+                }
+                V::Known(_) => {}
+                V::Unknown(r) => unknown = Some(merge(unknown.unwrap_or_default(), r)),
+            }
+        }
+        if let Some(r) = unknown {
+            return Ok(V::Unknown(r));
+        }
+        Ok(V::Known(match f {
+            ListFn::Count => Val::Num(Decimal::from(count)),
+            ListFn::Sum => Val::Num(sum),
+            ListFn::Any => Val::Bool(false),
+            ListFn::All => Val::Bool(true),
+            ListFn::Filter => Val::List(slot, Rc::from(kept)),
+            ListFn::First => return Ok(V::Unknown(Vec::new())),
+        }))
+    }
+
+    fn call(&mut self, f: ScalarFn, args: &[Node]) -> Result<V, EvalError> {
+        let mut vals = Vec::with_capacity(args.len());
+        let mut unknown: Option<Vec<Reason>> = None;
+        for a in args {
+            match self.eval(a)? {
+                V::Known(v) => vals.push(v),
+                V::Unknown(r) => unknown = Some(merge(unknown.unwrap_or_default(), r)),
+            }
+        }
+        if let Some(r) = unknown {
+            return Ok(V::Unknown(r));
+        }
+        let range = || EvalError::DateOutOfRange { what: String::new() };
+        Ok(V::Known(match (f, vals.as_slice()) {
+            (ScalarFn::Min | ScalarFn::Max, _) => {
+                let mut best: Option<Val> = None;
+                for v in vals {
+                    let better = match (&best, &v) {
+                        (None, _) => true,
+                        (Some(Val::Num(b)), Val::Num(x)) => (f == ScalarFn::Min) == (x < b),
+                        (Some(Val::Date(b)), Val::Date(x)) => (f == ScalarFn::Min) == (x < b),
+                        _ => false,
+                    };
+                    if better {
+                        best = Some(v);
+                    }
+                }
+                match best {
+                    Some(b) => b,
+                    None => return Ok(V::Unknown(Vec::new())),
+                }
+            }
+            (ScalarFn::Round, [Val::Num(x), Val::Num(p)]) => {
+                let places = u32::try_from(p.mantissa()).unwrap_or(2).min(10);
+                Val::Num(x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
+            }
+            (ScalarFn::Age, [Val::Date(b)]) => Val::Num(Decimal::from(full_years(*b, self.as_of))),
+            (ScalarFn::AgeOn, [Val::Date(b), Val::Date(on)]) => Val::Num(Decimal::from(full_years(*b, *on))),
+            (ScalarFn::MonthsBetween, [Val::Date(a), Val::Date(b)]) => Val::Num(Decimal::from(months_between(*a, *b))),
+            (ScalarFn::AddMonths, [Val::Date(d), Val::Num(n)]) => {
+                if !n.is_integer() {
+                    return Err(EvalError::NotWholeMonths {
+                        value: n.normalize().to_string(),
+                        what: String::new(),
+                    });
+                }
+                let m = i64::try_from(n.mantissa() / 10i128.pow(n.scale())).map_err(|_| range())?;
+                Val::Date(add_months(*d, m).ok_or_else(range)?)
+            }
+            _ => return Ok(V::Unknown(Vec::new())),
+        }))
+    }
+}
+
+fn truth(v: &V) -> Truth {
+    match v {
+        V::Known(Val::Bool(true)) => Truth::Pass,
+        V::Known(_) => Truth::Fail,
+        V::Unknown(_) => Truth::Unknown,
+    }
+}
+
+fn and(a: V, b: V) -> V {
+    match (a, b) {
+        (f @ V::Known(Val::Bool(false)), _) | (_, f @ V::Known(Val::Bool(false))) => f,
+        (V::Known(_), y) => y,
+        (x, V::Known(_)) => x,
+        (V::Unknown(r), V::Unknown(s)) => V::Unknown(merge(r, s)),
+    }
+}
+
+fn or(a: V, b: V) -> V {
+    match (a, b) {
+        (t @ V::Known(Val::Bool(true)), _) | (_, t @ V::Known(Val::Bool(true))) => t,
+        (V::Known(_), y) => y,
+        (x, V::Known(_)) => x,
+        (V::Unknown(r), V::Unknown(s)) => V::Unknown(merge(r, s)),
+    }
+}
+
+fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        BinOp::Lt => o == Less,
+        BinOp::Le => o != Greater,
+        BinOp::Gt => o == Greater,
+        BinOp::Ge => o != Less,
+        _ => false,
+    }
+}
+
+/// Full years from `birth` to `on`; a 29 February birthday counts on
+/// 1 March in a non-leap year.
+pub fn full_years(birth: NaiveDate, on: NaiveDate) -> i64 {
+    if on < birth {
+        return -full_years(on, birth);
+    }
+    let mut years = i64::from(on.year() - birth.year());
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// Whole calendar months completed from `a` to `b` (negative when `b` is
+/// before `a`).
+pub fn months_between(a: NaiveDate, b: NaiveDate) -> i64 {
+    if b < a {
+        return -months_between(b, a);
+    }
+    let mut m = i64::from(b.year() - a.year()) * 12 + i64::from(b.month()) - i64::from(a.month());
+    if b.day() < a.day() {
+        m -= 1;
+    }
+    m
+}
+
+/// The same day `n` months later, clamped to the month's last day.
+pub fn add_months(d: NaiveDate, n: i64) -> Option<NaiveDate> {
+    let m = u32::try_from(n.unsigned_abs()).ok()?;
+    if n >= 0 {
+        d.checked_add_months(Months::new(m))
+    } else {
+        d.checked_sub_months(Months::new(m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn ages_count_full_years_and_leap_birthdays() {
+        assert_eq!(full_years(d("1965-03-01"), d("2025-03-01")), 60);
+        assert_eq!(full_years(d("1965-03-01"), d("2025-02-28")), 59);
+        assert_eq!(full_years(d("2004-02-29"), d("2022-02-28")), 17);
+        assert_eq!(full_years(d("2004-02-29"), d("2022-03-01")), 18);
+        assert_eq!(full_years(d("2004-02-29"), d("2024-02-29")), 20);
+    }
+
+    #[test]
+    fn months_between_counts_completed_months() {
+        assert_eq!(months_between(d("2024-01-31"), d("2024-02-29")), 0);
+        assert_eq!(months_between(d("2024-01-31"), d("2024-03-01")), 1);
+        assert_eq!(months_between(d("2024-01-15"), d("2024-01-15")), 0);
+        assert_eq!(months_between(d("2024-03-01"), d("2024-01-31")), -1);
+    }
+
+    #[test]
+    fn add_months_clamps_to_month_end() {
+        assert_eq!(add_months(d("2024-01-31"), 1), Some(d("2024-02-29")));
+        assert_eq!(add_months(d("2023-01-31"), 1), Some(d("2023-02-28")));
+        assert_eq!(add_months(d("2024-01-02"), 18), Some(d("2025-07-02")));
+        assert_eq!(add_months(d("2024-03-31"), -1), Some(d("2024-02-29")));
+    }
+
+    #[test]
+    fn kleene_logic() {
+        let t = V::Known(Val::Bool(true));
+        let f = V::Known(Val::Bool(false));
+        let u = V::Unknown(vec![Reason::Fact(1, None)]);
+        assert_eq!(and(f.clone(), u.clone()), f);
+        assert_eq!(and(t.clone(), u.clone()), u);
+        assert_eq!(or(t.clone(), u.clone()), t);
+        assert_eq!(or(f.clone(), u.clone()), u);
+    }
+}

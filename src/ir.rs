@@ -1,0 +1,493 @@
+//! The checked, lowered form of the packs that the evaluator runs.
+//!
+//! Names are resolved to slots, literals to constants, enum strings to
+//! symbols. IR types never cross the API boundary.
+
+use crate::syntax::ast::BinOp;
+use crate::syntax::pack::{ExactlyOne, ParameterDecl, TestDecl, Text};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// Index into [`Schema::facts`].
+pub type FactId = u32;
+/// Index into [`Engine::params`].
+pub type ParamId = u32;
+/// Index into [`Engine::defs`].
+pub type DefId = u32;
+/// Index into [`Engine::benefits`].
+pub type BenefitId = u32;
+/// Interned enum value or string literal.
+pub type Sym = u32;
+
+/// The declared type of a fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactType {
+    /// `bool`.
+    Bool,
+    /// `integer`.
+    Integer,
+    /// `decimal`.
+    Decimal,
+    /// `ratio`.
+    Ratio,
+    /// `money`.
+    Money,
+    /// `date`.
+    Date,
+    /// `enum`, with its values.
+    Enum(Vec<String>),
+    /// `string`.
+    String,
+    /// `list` of records.
+    List,
+}
+
+impl FactType {
+    /// The name used in packs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FactType::Bool => "bool",
+            FactType::Integer => "integer",
+            FactType::Decimal => "decimal",
+            FactType::Ratio => "ratio",
+            FactType::Money => "money",
+            FactType::Date => "date",
+            FactType::Enum(_) => "enum",
+            FactType::String => "string",
+            FactType::List => "list",
+        }
+    }
+
+    /// Whether values are numbers.
+    pub fn is_numeric(&self) -> bool {
+        matches!(
+            self,
+            FactType::Integer | FactType::Decimal | FactType::Ratio | FactType::Money
+        )
+    }
+}
+
+/// Where a fact's value lives in [`crate::input::Facts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactSlot {
+    /// A top-level scalar.
+    Scalar(u32),
+    /// A list of records.
+    List(u32),
+    /// A field of the records of a list: (list slot, field index).
+    Field(u32, u32),
+}
+
+/// A declared fact.
+#[derive(Debug, Clone)]
+pub struct FactDef {
+    /// Its path, `household.members[].birth_date`.
+    pub path: String,
+    /// Its type.
+    pub ty: FactType,
+    /// Where its value lives.
+    pub slot: FactSlot,
+    /// The pack that declares it.
+    pub pack: usize,
+    /// Question or column title.
+    pub label: Text,
+    /// Help.
+    pub help: Option<Text>,
+    /// Enum value labels.
+    pub value_labels: BTreeMap<String, Text>,
+    /// Inclusive lower bound.
+    pub min: Option<Decimal>,
+    /// Inclusive upper bound.
+    pub max: Option<Decimal>,
+    /// Must not lie after the as-of date.
+    pub not_after_as_of: bool,
+    /// Unique among the list's records.
+    pub unique: bool,
+    /// Exactly one record with this field value.
+    pub exactly_one: Option<ExactlyOne>,
+    /// May be asked.
+    pub ask: bool,
+    /// Form position.
+    pub order: i64,
+}
+
+/// All declared facts.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Facts in declaration order (packs in load order).
+    pub facts: Vec<FactDef>,
+    /// Path to fact.
+    pub by_path: BTreeMap<String, FactId>,
+    /// Number of scalar slots.
+    pub scalars: u32,
+    /// Per list slot: its fact and its fields' facts in field order.
+    pub lists: Vec<(FactId, Vec<FactId>)>,
+}
+
+impl Schema {
+    /// The fact with this id.
+    pub fn fact(&self, id: FactId) -> Option<&FactDef> {
+        self.facts.get(id as usize)
+    }
+}
+
+/// A runtime value that is known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    /// Boolean.
+    Bool(bool),
+    /// Exact decimal.
+    Num(Decimal),
+    /// Calendar date.
+    Date(NaiveDate),
+    /// Enum value or interned string.
+    Sym(Sym),
+    /// A string not known to the packs (ids).
+    Str(std::rc::Rc<str>),
+    /// Records of a list slot, by index.
+    List(u32, std::rc::Rc<[u32]>),
+    /// One record: (list slot, index).
+    Record(u32, u32),
+}
+
+/// A constant in the IR (thread-safe: no shared pointers).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Const {
+    /// Boolean.
+    Bool(bool),
+    /// Decimal.
+    Num(Decimal),
+    /// Date.
+    Date(NaiveDate),
+    /// Symbol.
+    Sym(Sym),
+}
+
+impl Const {
+    /// As a runtime value.
+    pub fn val(&self) -> Val {
+        match self {
+            Const::Bool(b) => Val::Bool(*b),
+            Const::Num(n) => Val::Num(*n),
+            Const::Date(d) => Val::Date(*d),
+            Const::Sym(s) => Val::Sym(*s),
+        }
+    }
+}
+
+/// Built-in list functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFn {
+    /// Number of records satisfying the predicate.
+    Count,
+    /// Sum of the body.
+    Sum,
+    /// Kleene or.
+    Any,
+    /// Kleene and.
+    All,
+    /// The records satisfying the predicate.
+    Filter,
+    /// The first record satisfying the predicate.
+    First,
+}
+
+/// Built-in scalar functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarFn {
+    /// Smallest.
+    Min,
+    /// Largest.
+    Max,
+    /// Round half away from zero to n places.
+    Round,
+    /// Full years to the as-of date.
+    Age,
+    /// Full years to a date.
+    AgeOn,
+    /// Whole months between.
+    MonthsBetween,
+    /// Add months, clamped.
+    AddMonths,
+}
+
+/// An IR node.
+#[derive(Debug, Clone)]
+pub enum Node {
+    /// A constant.
+    Const(Const),
+    /// The as-of date.
+    AsOf,
+    /// A scalar fact.
+    Fact(FactId, u32),
+    /// A whole list fact.
+    List(FactId, u32),
+    /// A lambda variable, by depth from the outermost.
+    Local(u32),
+    /// A field of a record value.
+    Field(Box<Node>, FactId, u32),
+    /// A definition.
+    Def(DefId),
+    /// A parameter, at the as-of date or at the given date.
+    Param(ParamId, Option<Box<Node>>),
+    /// Negation.
+    Neg(Box<Node>),
+    /// Logical not.
+    Not(Box<Node>),
+    /// Binary operator.
+    Bin(BinOp, Box<Node>, Box<Node>),
+    /// Membership in constants.
+    In(Box<Node>, Vec<Const>),
+    /// Conditional.
+    If(Box<Node>, Box<Node>, Box<Node>),
+    /// `known(x)`.
+    Known(Box<Node>),
+    /// A list function: the list, and the lambda body (if any).
+    ListCall(ListFn, Box<Node>, Option<Box<Node>>),
+    /// A scalar function.
+    Call(ScalarFn, Vec<Node>),
+    /// Whether another benefit is eligible.
+    Eligible(BenefitId),
+}
+
+/// A parameter value on a date range.
+#[derive(Debug, Clone)]
+pub struct ParamValue {
+    /// First day.
+    pub from: NaiveDate,
+    /// The value; `None` when the parameter stops applying.
+    pub value: Option<Decimal>,
+    /// Confidence tag.
+    pub confidence: Confidence,
+    /// Source text.
+    pub source: String,
+}
+
+/// How sure a value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confidence {
+    /// A design assumption.
+    Assumption,
+    /// Remembered or inferred.
+    Unverified,
+    /// One source.
+    SingleSource,
+    /// Two or more sources.
+    Confirmed,
+}
+
+impl Confidence {
+    /// Parses the tag.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "confirmed" => Confidence::Confirmed,
+            "single-source" => Confidence::SingleSource,
+            "unverified" => Confidence::Unverified,
+            "assumption" => Confidence::Assumption,
+            _ => return None,
+        })
+    }
+
+    /// The tag as written.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Confidence::Confirmed => "confirmed",
+            Confidence::SingleSource => "single-source",
+            Confidence::Unverified => "unverified",
+            Confidence::Assumption => "assumption",
+        }
+    }
+}
+
+/// A checked parameter.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// Id.
+    pub id: String,
+    /// Pack index.
+    pub pack: usize,
+    /// Declaration.
+    pub decl: ParameterDecl,
+    /// Values in increasing `from` order.
+    pub values: Vec<ParamValue>,
+}
+
+impl Parameter {
+    /// The value in force on `date`, if any.
+    pub fn at(&self, date: NaiveDate) -> Option<&ParamValue> {
+        self.values.iter().rev().find(|v| v.from <= date)
+    }
+}
+
+/// A checked definition.
+#[derive(Debug, Clone)]
+pub struct Definition {
+    /// Name.
+    pub name: String,
+    /// Pack index.
+    pub pack: usize,
+    /// Body.
+    pub node: Node,
+    /// Label.
+    pub label: Option<Text>,
+    /// Source text.
+    pub text: String,
+}
+
+/// Amount period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    /// Paid once.
+    Once,
+    /// Per month.
+    Month,
+    /// Per year.
+    Year,
+}
+
+/// A cited legal source.
+#[derive(Debug, Clone)]
+pub struct Citation {
+    /// Document id.
+    pub document: String,
+    /// Its title.
+    pub title: Text,
+    /// Article text.
+    pub article: String,
+}
+
+/// A checked condition.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// Id.
+    pub id: String,
+    /// The test.
+    pub node: Node,
+    /// Source text of the test.
+    pub text_src: String,
+    /// Legal source.
+    pub citation: Citation,
+    /// Plain words.
+    pub text: Text,
+    /// What it measures.
+    pub subject: Option<Text>,
+}
+
+/// A note with the statuses it applies to.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Statuses (empty: all).
+    pub on: Vec<String>,
+    /// Text.
+    pub text: Text,
+}
+
+/// A checked benefit.
+#[derive(Debug, Clone)]
+pub struct Benefit {
+    /// Id.
+    pub id: String,
+    /// Pack index.
+    pub pack: usize,
+    /// Names from dates (the first from the beginning of time).
+    pub names: Vec<(Option<NaiveDate>, Text)>,
+    /// Legal basis.
+    pub citation: Citation,
+    /// First day in force.
+    pub from: NaiveDate,
+    /// Last day in force.
+    pub until: Option<NaiveDate>,
+    /// Date tested against the period (default: as-of).
+    pub on: Option<Node>,
+    /// Source text of `on`.
+    pub on_src: Option<String>,
+    /// Amount period.
+    pub period: Option<Period>,
+    /// Amount.
+    pub amount: Option<Node>,
+    /// Source text of the amount.
+    pub amount_src: Option<String>,
+    /// Up-to flag.
+    pub up_to: Option<Node>,
+    /// Decimal places.
+    pub rounding: u32,
+    /// Notes.
+    pub notes: Vec<Note>,
+    /// Conditions.
+    pub conditions: Vec<Condition>,
+    /// Earlier tiers of the same program (for `no_higher_tier`).
+    pub higher_tiers: Vec<BenefitId>,
+    /// Whether it is a tier.
+    pub is_tier: bool,
+}
+
+impl Benefit {
+    /// The name in force on `date`.
+    pub fn name_on(&self, date: NaiveDate) -> &Text {
+        let mut current = None;
+        for (from, text) in &self.names {
+            if from.is_none_or(|f| f <= date) {
+                current = Some(text);
+            }
+        }
+        current
+            .or_else(|| self.names.first().map(|(_, t)| t))
+            .unwrap_or(&EMPTY_TEXT)
+    }
+}
+
+static EMPTY_TEXT: Text = Text {
+    zh: String::new(),
+    en: String::new(),
+    ja: String::new(),
+};
+
+/// A checked pack.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    /// Program id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// Name.
+    pub name: Text,
+    /// File name it came from.
+    pub file: String,
+    /// Benefits in order.
+    pub benefits: Vec<BenefitId>,
+    /// Tier benefits in order.
+    pub tiers: Vec<BenefitId>,
+    /// Test cases.
+    pub tests: Vec<TestDecl>,
+}
+
+/// The compiled packs: everything evaluation needs.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    /// Packs in dependency order.
+    pub packs: Vec<Pack>,
+    /// Fact schema.
+    pub schema: Schema,
+    /// Symbol table.
+    pub symbols: Vec<String>,
+    /// Symbol lookup.
+    pub sym_index: BTreeMap<String, Sym>,
+    /// Parameters.
+    pub params: Vec<Parameter>,
+    /// Definitions.
+    pub defs: Vec<Definition>,
+    /// Benefits in evaluation order.
+    pub benefits: Vec<Benefit>,
+    /// Content hash of the packs, `sha256:…`.
+    pub hash: String,
+}
+
+impl Engine {
+    /// The text of a symbol.
+    pub fn sym(&self, s: Sym) -> &str {
+        self.symbols.get(s as usize).map(String::as_str).unwrap_or("")
+    }
+}
