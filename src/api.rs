@@ -54,8 +54,11 @@ impl Options {
                 Some(d) => Some(d),
                 None => {
                     errors.push(
-                        Diagnostic::new("options.bad_as_of", format!("`{s}` is not a calendar date"))
-                            .with_help(Some("write the as-of date as YYYY-MM-DD".into())),
+                        Diagnostic::new(
+                            "options.bad_as_of",
+                            format!("`{s}` is not a calendar date"),
+                        )
+                        .with_help(Some("write the as-of date as YYYY-MM-DD".into())),
                     );
                     None
                 }
@@ -204,17 +207,24 @@ pub fn evaluate(engine: &Engine, case: &Json, s: Settings) -> Result<CaseResult,
 }
 
 /// Evaluates a case given as JSON text.
-pub fn evaluate_text(engine: &Engine, text: &str, s: Settings) -> Result<CaseResult, Vec<Diagnostic>> {
+pub fn evaluate_text(
+    engine: &Engine,
+    text: &str,
+    s: Settings,
+) -> Result<CaseResult, Vec<Diagnostic>> {
     let case = input::parse_json(text)?;
     evaluate(engine, &case, s)
 }
 
 /// Evaluates decoded facts.
-pub fn evaluate_facts(engine: &Engine, facts: &Facts, s: Settings) -> Result<CaseResult, Vec<Diagnostic>> {
+pub fn evaluate_facts(
+    engine: &Engine,
+    facts: &Facts,
+    s: Settings,
+) -> Result<CaseResult, Vec<Diagnostic>> {
     let mut cx = Ctx::new(engine, facts, s.explain);
-    let ev = eval::evaluate_in(&mut cx).map_err(|e| {
-        vec![Diagnostic::new(e.code(), e.to_string()).with_help(e.help())]
-    })?;
+    let ev = eval::evaluate_in(&mut cx)
+        .map_err(|e| vec![Diagnostic::new(e.code(), e.to_string()).with_help(e.help())])?;
     Ok(build_result(engine, &mut cx, &ev, s))
 }
 
@@ -227,7 +237,10 @@ fn build_result(engine: &Engine, cx: &mut Ctx, ev: &eval::Evaluation, s: Setting
         }
         let mut benefits = Vec::new();
         for &bid in &pack.benefits {
-            let (Some(b), Some(o)) = (engine.benefits.get(bid as usize), ev.benefits.get(bid as usize)) else {
+            let (Some(b), Some(o)) = (
+                engine.benefits.get(bid as usize),
+                ev.benefits.get(bid as usize),
+            ) else {
                 continue;
             };
             let explanation = s
@@ -254,7 +267,9 @@ fn build_result(engine: &Engine, cx: &mut Ctx, ev: &eval::Evaluation, s: Setting
         let tier = (!pack.tiers.is_empty()).then(|| {
             for &t in &pack.tiers {
                 match ev.benefits.get(t as usize).map(|o| o.status) {
-                    Some(Status::Eligible) => return engine.benefits.get(t as usize).map(|b| b.id.clone()),
+                    Some(Status::Eligible) => {
+                        return engine.benefits.get(t as usize).map(|b| b.id.clone())
+                    }
                     Some(Status::Undetermined) => return None,
                     _ => {}
                 }
@@ -291,11 +306,19 @@ pub fn rules_info(engine: &Engine) -> RulesInfo {
     }
 }
 
-fn warnings(engine: &Engine, b: &ir::Benefit, o: &BenefitOutcome, as_of: NaiveDate, lang: Lang) -> Vec<Warning> {
+fn warnings(
+    engine: &Engine,
+    b: &ir::Benefit,
+    o: &BenefitOutcome,
+    as_of: NaiveDate,
+    lang: Lang,
+) -> Vec<Warning> {
     let mut out = Vec::new();
     for r in &o.reasons {
         if let Reason::Param(p) = r {
-            let Some(p) = engine.params.get(*p as usize) else { continue };
+            let Some(p) = engine.params.get(*p as usize) else {
+                continue;
+            };
             let on = o.period_date.unwrap_or(as_of);
             let mut message = explain::words_param_unconfigured(lang, lang.pick(&p.decl.label), on);
             if let Some(note) = &p.decl.note {
@@ -318,8 +341,12 @@ fn warnings(engine: &Engine, b: &ir::Benefit, o: &BenefitOutcome, as_of: NaiveDa
     }
     if o.status != Status::NotInEffect {
         for pid in o.usage.used.iter() {
-            let Some(p) = engine.params.get(pid as usize) else { continue };
-            let Some(last) = p.values.last() else { continue };
+            let Some(p) = engine.params.get(pid as usize) else {
+                continue;
+            };
+            let Some(last) = p.values.last() else {
+                continue;
+            };
             let stale_after = eval::add_months(last.from, 15);
             if p.decl.adjusted_yearly && stale_after.is_some_and(|d| as_of > d) {
                 out.push(Warning {
@@ -337,14 +364,21 @@ fn questions(engine: &Engine, outcomes: &[BenefitOutcome], lang: Lang) -> Vec<Qu
     // fact reason -> benefits it can settle
     let mut by_reason: BTreeMap<(i64, u32, Option<u32>), Vec<String>> = BTreeMap::new();
     for (b, o) in engine.benefits.iter().zip(outcomes) {
-        let open = o.status == Status::Undetermined || (o.status == Status::Eligible && o.amount.is_none());
+        let open = o.status == Status::Undetermined
+            || (o.status == Status::Eligible && o.amount.is_none());
         if !open {
             continue;
         }
-        let name = format!("{}.{}", engine.packs.get(b.pack).map_or("", |p| p.id.as_str()), b.id);
+        let name = format!(
+            "{}.{}",
+            engine.packs.get(b.pack).map_or("", |p| p.id.as_str()),
+            b.id
+        );
         for r in &o.reasons {
             if let Reason::Fact(fid, idx) = r {
-                let Some(f) = engine.schema.fact(*fid) else { continue };
+                let Some(f) = engine.schema.fact(*fid) else {
+                    continue;
+                };
                 if !f.ask {
                     continue;
                 }
@@ -373,7 +407,7 @@ fn questions(engine: &Engine, outcomes: &[BenefitOutcome], lang: Lang) -> Vec<Qu
         })
         .collect();
     // Most benefits settled first; the sort is stable, so ties keep form order.
-    qs.sort_by(|a, b| b.0.cmp(&a.0));
+    qs.sort_by_key(|q| std::cmp::Reverse(q.0));
     qs.into_iter().map(|(_, q)| q).collect()
 }
 
@@ -388,8 +422,13 @@ pub fn envelope<T: Serialize>(r: &Result<T, Vec<Diagnostic>>) -> Json {
 /// Evaluates one line of a JSON-lines batch; the output line (no newline).
 pub fn batch_line(engine: &Engine, line: &str, s: Settings) -> String {
     let r = if line.trim().is_empty() {
-        Err(vec![Diagnostic::new("input.empty_line", "the line is empty")
-            .with_help(Some("put one case per line, or remove the blank line".into()))])
+        Err(vec![Diagnostic::new(
+            "input.empty_line",
+            "the line is empty",
+        )
+        .with_help(Some(
+            "put one case per line, or remove the blank line".into(),
+        ))])
     } else {
         evaluate_text(engine, line, s)
     };
@@ -448,7 +487,12 @@ pub struct Validation {
 
 /// Compares claimed outcomes (`{ "pack.benefit" | "benefit": { status, amount } }`)
 /// with the computed result.
-pub fn validate(engine: &Engine, case: &Json, claimed: &Json, s: Settings) -> Result<Validation, Vec<Diagnostic>> {
+pub fn validate(
+    engine: &Engine,
+    case: &Json,
+    claimed: &Json,
+    s: Settings,
+) -> Result<Validation, Vec<Diagnostic>> {
     let claims: BTreeMap<String, Claim> = serde_json::from_value(claimed.clone()).map_err(|e| {
         vec![Diagnostic::new("claim.bad_shape", format!("the claimed outcome is not valid: {e}"))
             .with_help(Some("write claims as { \"pack.benefit\": { \"status\": \"eligible\", \"amount\": \"790.00\" } }".into()))]
@@ -467,7 +511,9 @@ pub fn validate(engine: &Engine, case: &Json, claimed: &Json, s: Settings) -> Re
             errors.push(
                 Diagnostic::new("claim.unknown_benefit", format!("unknown benefit `{key}`"))
                     .with_path(key.clone())
-                    .with_help(Some("name benefits as `pack.benefit`, such as `social_assistance.dibao`".into())),
+                    .with_help(Some(
+                        "name benefits as `pack.benefit`, such as `social_assistance.dibao`".into(),
+                    )),
             );
             continue;
         };
@@ -505,30 +551,44 @@ pub fn validate(engine: &Engine, case: &Json, claimed: &Json, s: Settings) -> Re
 /// The declared facts, as JSON Schema with labels (`x-label`, …) in all
 /// three languages.
 pub fn schema(engine: &Engine) -> Json {
-    let mut root = json!({ "type": "object", "properties": {
-        "as_of": { "type": "string", "format": "date" }
-    }, "additionalProperties": false });
+    let mut props = serde_json::Map::new();
+    props.insert(
+        "as_of".into(),
+        json!({ "type": "string", "format": "date" }),
+    );
     let mut facts = Vec::new();
     for f in &engine.schema.facts {
         facts.push(fact_json(engine, f));
-        if f.path.contains("[]") {
-            continue;
+        if !f.path.contains("[]") {
+            let segments: Vec<&str> = f.path.split('.').collect();
+            insert_path(&mut props, &segments, fact_schema(engine, f));
         }
-        let mut node = &mut root;
-        let segments: Vec<&str> = f.path.split('.').collect();
-        for (i, seg) in segments.iter().enumerate() {
-            let last = i + 1 == segments.len();
-            let props = &mut node["properties"];
-            if props.get(*seg).is_none() {
-                props[*seg] = json!({ "type": "object", "properties": {}, "additionalProperties": false });
-            }
-            node = &mut props[*seg];
-            if last {
-                *node = fact_schema(engine, f);
+    }
+    let root = json!({ "type": "object", "properties": props, "additionalProperties": false });
+    json!({ "jsonSchema": root, "facts": facts })
+}
+
+fn insert_path(props: &mut serde_json::Map<String, Json>, segments: &[&str], leaf: Json) {
+    match segments {
+        [] => {}
+        [last] => {
+            props.insert((*last).to_string(), leaf);
+        }
+        [first, rest @ ..] => {
+            let node = props.entry((*first).to_string()).or_insert_with(
+                || json!({ "type": "object", "properties": {}, "additionalProperties": false }),
+            );
+            if let Some(Json::Object(inner)) = node.get_mut("properties") {
+                insert_path(inner, rest, leaf);
             }
         }
     }
-    json!({ "jsonSchema": root, "facts": facts })
+}
+
+fn set(v: &mut Json, key: &str, value: Json) {
+    if let Json::Object(m) = v {
+        m.insert(key.to_string(), value);
+    }
 }
 
 fn fact_schema(engine: &Engine, f: &ir::FactDef) -> Json {
@@ -539,7 +599,9 @@ fn fact_schema(engine: &Engine, f: &ir::FactDef) -> Json {
             json!({ "type": ["string", "number", "null"], "pattern": "^-?[0-9]+(\\.[0-9]+)?$" })
         }
         FactType::Date => json!({ "type": ["string", "null"], "format": "date" }),
-        FactType::Enum(values) => json!({ "enum": values.iter().map(|v| json!(v)).chain([Json::Null]).collect::<Vec<_>>() }),
+        FactType::Enum(values) => {
+            json!({ "enum": values.iter().map(|v| json!(v)).chain([Json::Null]).collect::<Vec<_>>() })
+        }
         FactType::String => json!({ "type": ["string", "null"] }),
         FactType::List => {
             let mut props = serde_json::Map::new();
@@ -557,16 +619,24 @@ fn fact_schema(engine: &Engine, f: &ir::FactDef) -> Json {
         }
     };
     if f.ty == FactType::Money || (f.ty == FactType::Integer && f.min.is_none()) {
-        s["minimum"] = json!(0);
+        set(&mut s, "minimum", json!(0));
     }
     if let Some(m) = f.min {
-        s["minimum"] = json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0));
+        set(
+            &mut s,
+            "minimum",
+            json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0)),
+        );
     }
     if let Some(m) = f.max {
-        s["maximum"] = json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0));
+        set(
+            &mut s,
+            "maximum",
+            json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0)),
+        );
     }
-    s["title"] = json!(f.label.en);
-    s["x-label"] = json!(f.label);
+    set(&mut s, "title", json!(f.label.en));
+    set(&mut s, "x-label", json!(f.label));
     s
 }
 
@@ -581,23 +651,23 @@ fn fact_json(engine: &Engine, f: &ir::FactDef) -> Json {
         "order": f.order,
     });
     if let FactType::Enum(values) = &f.ty {
-        j["values"] = json!(values);
-        j["value_labels"] = json!(f.value_labels);
+        set(&mut j, "values", json!(values));
+        set(&mut j, "value_labels", json!(f.value_labels));
     }
     if let Some(m) = f.min {
-        j["min"] = json!(m.normalize().to_string());
+        set(&mut j, "min", json!(m.normalize().to_string()));
     }
     if let Some(m) = f.max {
-        j["max"] = json!(m.normalize().to_string());
+        set(&mut j, "max", json!(m.normalize().to_string()));
     }
     if f.not_after_as_of {
-        j["not_after_as_of"] = json!(true);
+        set(&mut j, "not_after_as_of", json!(true));
     }
     if f.unique {
-        j["unique"] = json!(true);
+        set(&mut j, "unique", json!(true));
     }
     if let Some(e) = &f.exactly_one {
-        j["exactly_one"] = json!(e);
+        set(&mut j, "exactly_one", json!(e));
     }
     j
 }
@@ -694,7 +764,11 @@ pub fn toml_to_json(v: &toml::Value) -> Json {
         toml::Value::Boolean(b) => json!(b),
         toml::Value::Datetime(d) => json!(d.to_string()),
         toml::Value::Array(a) => Json::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Json::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+        toml::Value::Table(t) => Json::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -709,7 +783,7 @@ pub fn run_tests(engine: &Engine) -> TestReport {
         for t in &pack.tests {
             let mut case = toml_to_json(&toml::Value::Table(t.case.clone()));
             if let Some(a) = &t.as_of {
-                case["as_of"] = json!(a.0);
+                set(&mut case, "as_of", json!(a.0));
             }
             let mut failures = Vec::new();
             let s = Settings {
@@ -735,7 +809,12 @@ pub fn run_tests(engine: &Engine) -> TestReport {
                             "the case was rejected: {}",
                             errors
                                 .iter()
-                                .map(|e| format!("{} at {}: {}", e.code, e.path.as_deref().unwrap_or("-"), e.message))
+                                .map(|e| format!(
+                                    "{} at {}: {}",
+                                    e.code,
+                                    e.path.as_deref().unwrap_or("-"),
+                                    e.message
+                                ))
                                 .collect::<Vec<_>>()
                                 .join("; ")
                         )),
@@ -743,14 +822,31 @@ pub fn run_tests(engine: &Engine) -> TestReport {
                 }
                 Ok(facts) => {
                     if let Some(want) = &t.expect.errors {
-                        failures.push(format!("errors: expected {want:?}, but the case was accepted"));
+                        failures.push(format!(
+                            "errors: expected {want:?}, but the case was accepted"
+                        ));
                     }
                     let mut cx = Ctx::new(engine, &facts, true);
                     match eval::evaluate_in(&mut cx) {
                         Err(e) => failures.push(format!("evaluation failed: {e}")),
                         Ok(ev) => {
-                            record_coverage(engine, &ev, &mut cond_seen, &mut tier_seen, &mut amount_seen, &mut versions_seen);
-                            let result = build_result(engine, &mut cx, &ev, Settings { explain: false, ..s });
+                            record_coverage(
+                                engine,
+                                &ev,
+                                &mut cond_seen,
+                                &mut tier_seen,
+                                &mut amount_seen,
+                                &mut versions_seen,
+                            );
+                            let result = build_result(
+                                engine,
+                                &mut cx,
+                                &ev,
+                                Settings {
+                                    explain: false,
+                                    ..s
+                                },
+                            );
                             check_expectations(engine, pack, t, &ev, &result, &mut failures);
                         }
                     }
@@ -770,7 +866,17 @@ pub fn run_tests(engine: &Engine) -> TestReport {
         .enumerate()
         .filter(|(_, p)| !p.benefits.is_empty() || engine.params.iter().any(|q| q.pack == 0))
         .filter(|(_, p)| !p.benefits.is_empty())
-        .map(|(k, p)| coverage_of(engine, k, p, &cond_seen, &tier_seen, &amount_seen, &versions_seen))
+        .map(|(k, p)| {
+            coverage_of(
+                engine,
+                k,
+                p,
+                &cond_seen,
+                &tier_seen,
+                &amount_seen,
+                &versions_seen,
+            )
+        })
         .collect();
     let passed = tests.iter().filter(|t| t.passed).count();
     TestReport {
@@ -813,7 +919,12 @@ fn record_coverage(
     }
 }
 
-fn mark_version(engine: &Engine, p: u32, d: NaiveDate, seen: &mut BTreeMap<(u32, NaiveDate), bool>) {
+fn mark_version(
+    engine: &Engine,
+    p: u32,
+    d: NaiveDate,
+    seen: &mut BTreeMap<(u32, NaiveDate), bool>,
+) {
     if let Some(v) = engine.params.get(p as usize).and_then(|q| q.at(d)) {
         seen.insert((p, v.from), true);
     }
@@ -834,7 +945,9 @@ fn coverage_of(
         ..Default::default()
     };
     for &bid in &p.benefits {
-        let Some(b) = engine.benefits.get(bid as usize) else { continue };
+        let Some(b) = engine.benefits.get(bid as usize) else {
+            continue;
+        };
         let mut ids: Vec<&str> = b.conditions.iter().map(|c| c.id.as_str()).collect();
         if !b.higher_tiers.is_empty() {
             ids.push("no_higher_tier");
@@ -880,7 +993,8 @@ fn coverage_of(
             if versions_seen.contains_key(&(pid as u32, v.from)) {
                 c.parameter_versions.0 += 1;
             } else {
-                c.parameter_versions_missed.push(format!("{}@{}", q.id, v.from));
+                c.parameter_versions_missed
+                    .push(format!("{}@{}", q.id, v.from));
             }
         }
     }
@@ -908,10 +1022,12 @@ fn check_expectations(
         }
     }
     for (key, want) in &t.expect.benefits {
-        let (pid, bid) = key.split_once('.').unwrap_or((pack.id.as_str(), key.as_str()));
+        let (pid, bid) = key
+            .split_once('.')
+            .unwrap_or((pack.id.as_str(), key.as_str()));
         let found = result.programs.iter().find(|p| p.id == pid).and_then(|p| {
             let i = p.benefits.iter().position(|b| b.id == bid)?;
-            Some(p.benefits.get(i)?)
+            p.benefits.get(i)
         });
         let Some(got) = found else {
             failures.push(format!("{key}: no such benefit"));
@@ -939,12 +1055,20 @@ fn compare_benefit(
 ) {
     if let Some(s) = &want.status {
         if s != got.status.as_str() {
-            failures.push(format!("{key}.status: expected {s}, got {}", got.status.as_str()));
+            failures.push(format!(
+                "{key}.status: expected {s}, got {}",
+                got.status.as_str()
+            ));
         }
     }
     if let Some(a) = &want.amount {
-        let g = got.amount.as_ref().map_or_else(|| "null".to_string(), |x| x.value.clone());
-        let same = a == &g || (check::parse_decimal(a).is_some() && check::parse_decimal(a) == check::parse_decimal(&g));
+        let g = got
+            .amount
+            .as_ref()
+            .map_or_else(|| "null".to_string(), |x| x.value.clone());
+        let same = a == &g
+            || (check::parse_decimal(a).is_some()
+                && check::parse_decimal(a) == check::parse_decimal(&g));
         if !same {
             failures.push(format!("{key}.amount: expected {a}, got {g}"));
         }
@@ -957,7 +1081,10 @@ fn compare_benefit(
     }
     if let Some(e) = want.estimate {
         if e != got.estimate {
-            failures.push(format!("{key}.estimate: expected {e}, got {}", got.estimate));
+            failures.push(format!(
+                "{key}.estimate: expected {e}, got {}",
+                got.estimate
+            ));
         }
     }
     if let Some(f) = &want.failed {
@@ -1003,7 +1130,11 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
     for p in &r.programs {
         out.push_str(&format!("\n== {} ({})\n", p.name, p.id));
         if let Some(t) = &p.tier {
-            out.push_str(&format!("   {}: {}\n", w(lang, "tier"), t.as_deref().unwrap_or(w(lang, "none"))));
+            out.push_str(&format!(
+                "   {}: {}\n",
+                w(lang, "tier"),
+                t.as_deref().unwrap_or(w(lang, "none"))
+            ));
         }
         for b in &p.benefits {
             let status = w(lang, status_key(b.status));
@@ -1015,11 +1146,23 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
                     explain::period_word(a.period, lang).trim()
                 )
             });
-            let est = if b.estimate { format!(" [{}]", w(lang, "estimate")) } else { String::new() };
-            out.push_str(&format!("\n-- {} ({}): {status}{amount}{est}\n", b.name, b.id));
+            let est = if b.estimate {
+                format!(" [{}]", w(lang, "estimate"))
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "\n-- {} ({}): {status}{amount}{est}\n",
+                b.name, b.id
+            ));
             if let Some(e) = &b.explanation {
                 out.push_str(&format!("   {}\n", e.summary));
-                out.push_str(&format!("   {}: {} {}\n", w(lang, "legal_basis"), e.legal_basis.title, e.legal_basis.article));
+                out.push_str(&format!(
+                    "   {}: {} {}\n",
+                    w(lang, "legal_basis"),
+                    e.legal_basis.title,
+                    e.legal_basis.article
+                ));
                 for c in &e.conditions {
                     let mark = match c.outcome {
                         Truth::Pass => "✓",
@@ -1042,23 +1185,42 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
                         ));
                     }
                     for d in &c.depends_on {
-                        out.push_str(&format!("       {} ({}): {}\n", d.name, d.benefit, d.status.as_str()));
+                        out.push_str(&format!(
+                            "       {} ({}): {}\n",
+                            d.name,
+                            d.benefit,
+                            d.status.as_str()
+                        ));
                     }
                     for pu in &c.parameters {
                         out.push_str(&format!("       {}\n", param_line(pu)));
                     }
                     if !c.missing.is_empty() {
-                        out.push_str(&format!("       {}: {}\n", w(lang, "missing"), c.missing.join(", ")));
+                        out.push_str(&format!(
+                            "       {}: {}\n",
+                            w(lang, "missing"),
+                            c.missing.join(", ")
+                        ));
                     }
                     if let Some(cf) = &c.counterfactual {
                         out.push_str(&format!("       → {}\n", cf.text));
                     }
                     if !c.legal_basis.article.is_empty() || !c.legal_basis.title.is_empty() {
-                        out.push_str(&format!("       {}: {} {}\n", w(lang, "legal_basis"), c.legal_basis.title, c.legal_basis.article));
+                        out.push_str(&format!(
+                            "       {}: {} {}\n",
+                            w(lang, "legal_basis"),
+                            c.legal_basis.title,
+                            c.legal_basis.article
+                        ));
                     }
                 }
                 if let Some(a) = &e.amount {
-                    out.push_str(&format!("   {}: {} = {}\n", w(lang, "amount"), a.formula.trim(), a.value.as_deref().unwrap_or("?")));
+                    out.push_str(&format!(
+                        "   {}: {} = {}\n",
+                        w(lang, "amount"),
+                        a.formula.trim(),
+                        a.value.as_deref().unwrap_or("?")
+                    ));
                     for pu in &a.parameters {
                         out.push_str(&format!("       {}\n", param_line(pu)));
                     }
@@ -1068,7 +1230,11 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
                 }
             }
             if !b.missing.is_empty() {
-                out.push_str(&format!("   {}: {}\n", w(lang, "missing"), b.missing.join(", ")));
+                out.push_str(&format!(
+                    "   {}: {}\n",
+                    w(lang, "missing"),
+                    b.missing.join(", ")
+                ));
             }
             for wn in &b.warnings {
                 out.push_str(&format!("   ! {}\n", wn.message));
@@ -1078,7 +1244,12 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
     if !r.questions.is_empty() {
         out.push_str(&format!("\n{}:\n", w(lang, "questions")));
         for q in &r.questions {
-            out.push_str(&format!("   - {} ({}) → {}\n", q.label, q.path, q.benefits.join(", ")));
+            out.push_str(&format!(
+                "   - {} ({}) → {}\n",
+                q.label,
+                q.path,
+                q.benefits.join(", ")
+            ));
         }
     }
     out

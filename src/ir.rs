@@ -488,6 +488,9 @@ pub struct Engine {
 impl Engine {
     /// The text of a symbol.
     pub fn sym(&self, s: Sym) -> &str {
-        self.symbols.get(s as usize).map(String::as_str).unwrap_or("")
+        self.symbols
+            .get(s as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 }

@@ -11,7 +11,11 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Parser)]
-#[command(name = "huimin", version, about = "Eligibility calculator for Jing'an social programs")]
+#[command(
+    name = "huimin",
+    version,
+    about = "Eligibility calculator for Jing'an social programs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -97,7 +101,9 @@ enum Command {
 /// Writes to standard output; a closed pipe (`huimin … | head`) is not an error.
 fn out(text: &str) {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }
 
 fn main() -> ExitCode {
@@ -113,13 +119,18 @@ fn main() -> ExitCode {
 
 /// Reads every `*.toml` file of a folder, sorted by name.
 fn read_packs(dir: &Path) -> Result<Vec<(String, String)>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read rules folder `{}`: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read rules folder `{}`: {e}", dir.display()))?;
     let mut files = Vec::new();
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.extension().is_some_and(|x| x == "toml") {
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             files.push((name, text));
         }
     }
@@ -136,7 +147,11 @@ fn print_diagnostics(diags: &[Diagnostic], files: &[(String, String)]) {
             .map(|(_, t)| t.as_str());
         eprint!("{}", d.render(src));
     }
-    eprintln!("{} error{}", diags.len(), if diags.len() == 1 { "" } else { "s" });
+    eprintln!(
+        "{} error{}",
+        diags.len(),
+        if diags.len() == 1 { "" } else { "s" }
+    );
 }
 
 fn load(dir: &Path) -> Result<Result<Engine, ExitCode>, String> {
@@ -168,7 +183,11 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
             ));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Test { rules, coverage, require_full_coverage } => {
+        Command::Test {
+            rules,
+            coverage,
+            require_full_coverage,
+        } => {
             let engine = match load(&rules)? {
                 Ok(e) => e,
                 Err(code) => return Ok(code),
@@ -182,7 +201,7 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
             }
             let mut incomplete = false;
             if coverage || require_full_coverage {
-                out(&format!("\ncoverage:\n"));
+                out("\ncoverage:\n");
                 for c in &report.coverage {
                     out(&format!(
                         "  {:<20} conditions {}/{}  tiers {}/{}  amounts {}/{}  parameter versions {}/{}\n",
@@ -196,23 +215,47 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
                         c.parameter_versions.0,
                         c.parameter_versions.1
                     ));
-                    for m in c.conditions_missed.iter().chain(&c.tiers_missed).chain(&c.amounts_missed).chain(&c.parameter_versions_missed) {
+                    for m in c
+                        .conditions_missed
+                        .iter()
+                        .chain(&c.tiers_missed)
+                        .chain(&c.amounts_missed)
+                        .chain(&c.parameter_versions_missed)
+                    {
                         out(&format!("      missed: {m}\n"));
                         incomplete = true;
                     }
                 }
                 out("\n");
             }
-            out(&format!("{} passed, {} failed\n", report.passed, report.failed));
+            out(&format!(
+                "{} passed, {} failed\n",
+                report.passed, report.failed
+            ));
             let ok = report.failed == 0 && !(require_full_coverage && incomplete);
-            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
-        Command::Eval { case, rules, as_of, lang, format, no_explain } => {
+        Command::Eval {
+            case,
+            rules,
+            as_of,
+            lang,
+            format,
+            no_explain,
+        } => {
             let engine = match load(&rules)? {
                 Ok(e) => e,
                 Err(code) => return Ok(code),
             };
-            let opts = Options { as_of, lang: Some(lang), explain: Some(!no_explain) };
+            let opts = Options {
+                as_of,
+                lang: Some(lang),
+                explain: Some(!no_explain),
+            };
             let settings = match opts.settings(true) {
                 Ok(s) => s,
                 Err(d) => {
@@ -220,7 +263,8 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            let text = std::fs::read_to_string(&case).map_err(|e| format!("cannot read `{}`: {e}", case.display()))?;
+            let text = std::fs::read_to_string(&case)
+                .map_err(|e| format!("cannot read `{}`: {e}", case.display()))?;
             let result = api::evaluate_text(&engine, &text, settings);
             match (&result, format) {
                 (Ok(r), Format::Text) => out(&api::render_text(r, settings.lang)),
@@ -231,14 +275,30 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
                 }
                 (Err(d), Format::Text) => print_diagnostics(d, &[]),
             }
-            Ok(if result.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if result.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
-        Command::Batch { input, rules, output, as_of, lang, explain, quiet } => {
+        Command::Batch {
+            input,
+            rules,
+            output,
+            as_of,
+            lang,
+            explain,
+            quiet,
+        } => {
             let engine = match load(&rules)? {
                 Ok(e) => e,
                 Err(code) => return Ok(code),
             };
-            let opts = Options { as_of, lang: Some(lang), explain: Some(explain) };
+            let opts = Options {
+                as_of,
+                lang: Some(lang),
+                explain: Some(explain),
+            };
             let settings = match opts.settings(false) {
                 Ok(s) => s,
                 Err(d) => {
@@ -246,14 +306,21 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            let text = std::fs::read_to_string(&input).map_err(|e| format!("cannot read `{}`: {e}", input.display()))?;
+            let text = std::fs::read_to_string(&input)
+                .map_err(|e| format!("cannot read `{}`: {e}", input.display()))?;
             let lines: Vec<&str> = text.lines().collect();
-            let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(lines.len() as u64) };
+            let bar = if quiet {
+                ProgressBar::hidden()
+            } else {
+                ProgressBar::new(lines.len() as u64)
+            };
             bar.set_style(
                 ProgressStyle::with_template("{bar:40} {pos}/{len} cases ({per_sec}, {eta} left)")
                     .map_err(|e| e.to_string())?,
             );
-            let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
+            let workers = std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .clamp(1, 16);
             let chunk = lines.len().div_ceil(workers).max(1);
             let failed = AtomicUsize::new(0);
             let outputs: Vec<Vec<String>> = std::thread::scope(|s| {
@@ -275,12 +342,16 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
                         })
                     })
                     .collect();
-                handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_default())
+                    .collect()
             });
             bar.finish_and_clear();
             let mut sink: Box<dyn Write> = match &output {
                 Some(p) => Box::new(std::io::BufWriter::new(
-                    std::fs::File::create(p).map_err(|e| format!("cannot write `{}`: {e}", p.display()))?,
+                    std::fs::File::create(p)
+                        .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?,
                 )),
                 None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
             };
@@ -292,7 +363,10 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
             sink.flush().map_err(|e| e.to_string())?;
             let failed = failed.load(Ordering::Relaxed);
             if written != lines.len() {
-                return Err(format!("wrote {written} lines for {} input lines", lines.len()));
+                return Err(format!(
+                    "wrote {written} lines for {} input lines",
+                    lines.len()
+                ));
             }
             eprintln!("{} cases, {} with errors", lines.len(), failed);
             Ok(ExitCode::SUCCESS)
@@ -302,7 +376,10 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
                 Ok(e) => e,
                 Err(code) => return Ok(code),
             };
-            out(&format!("{}\n", serde_json::to_string_pretty(&api::schema(&engine)).map_err(|e| e.to_string())?));
+            out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&api::schema(&engine)).map_err(|e| e.to_string())?
+            ));
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -261,32 +261,65 @@ impl CheckError {
             CheckError::Syntax(e) => return e.help(),
             CheckError::Toml { .. } => "see docs/rule-packs.md for the keys a pack may have".into(),
             CheckError::DuplicatePack { .. } => "give each pack its own `[pack] id`".into(),
-            CheckError::UnknownPack { .. } => "add the pack's file to the rules folder, or remove it from `requires`".into(),
-            CheckError::PackCycle { .. } => "move what both packs read into a third pack that both require".into(),
-            CheckError::BadName { .. } => "use lowercase letters, digits and `_`, starting with a letter".into(),
-            CheckError::DuplicateFact { .. } => "declare a shared fact once, in a pack that both programs require".into(),
-            CheckError::BadFactPath { .. } => "declare the list as `PATH` with `type = \"list\"` and its fields as `PATH[].FIELD`".into(),
-            CheckError::UnknownType { .. } => "use bool, integer, decimal, ratio, money, date, enum, string or list".into(),
+            CheckError::UnknownPack { .. } => {
+                "add the pack's file to the rules folder, or remove it from `requires`".into()
+            }
+            CheckError::PackCycle { .. } => {
+                "move what both packs read into a third pack that both require".into()
+            }
+            CheckError::BadName { .. } => {
+                "use lowercase letters, digits and `_`, starting with a letter".into()
+            }
+            CheckError::DuplicateFact { .. } => {
+                "declare a shared fact once, in a pack that both programs require".into()
+            }
+            CheckError::BadFactPath { .. } => {
+                "declare the list as `PATH` with `type = \"list\"` and its fields as `PATH[].FIELD`"
+                    .into()
+            }
+            CheckError::UnknownType { .. } => {
+                "use bool, integer, decimal, ratio, money, date, enum, string or list".into()
+            }
             CheckError::BadFact { .. } => return None,
             CheckError::BadDecimal { .. } => "write decimals as strings such as \"1330.50\"".into(),
             CheckError::BadDate { .. } => "write dates as YYYY-MM-DD, a real calendar date".into(),
-            CheckError::BadConfidence { .. } => "use confirmed, single-source, unverified or assumption".into(),
-            CheckError::ParamOrder { .. } => "list the values oldest first, each `from` later than the one before".into(),
+            CheckError::BadConfidence { .. } => {
+                "use confirmed, single-source, unverified or assumption".into()
+            }
+            CheckError::ParamOrder { .. } => {
+                "list the values oldest first, each `from` later than the one before".into()
+            }
             CheckError::DuplicateName { .. } => "rename one of them".into(),
-            CheckError::UnknownName { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
-            CheckError::UnknownName { .. } => "declare it as a fact, parameter or definition, or add its pack to `requires`".into(),
-            CheckError::UnknownField { .. } => "declare the field as `LIST[].FIELD` in `[facts]`".into(),
-            CheckError::UnknownFunction { .. } => "see the function table in docs/rule-packs.md".into(),
+            CheckError::UnknownName {
+                suggestion: Some(s),
+                ..
+            } => format!("did you mean `{s}`?"),
+            CheckError::UnknownName { .. } => {
+                "declare it as a fact, parameter or definition, or add its pack to `requires`"
+                    .into()
+            }
+            CheckError::UnknownField { .. } => {
+                "declare the field as `LIST[].FIELD` in `[facts]`".into()
+            }
+            CheckError::UnknownFunction { .. } => {
+                "see the function table in docs/rule-packs.md".into()
+            }
             CheckError::Arity { .. } => "see the function table in docs/rule-packs.md".into(),
             CheckError::TypeMismatch { .. } => return None,
-            CheckError::UnknownEnumValue { allowed, .. } => format!("use one of: {}", allowed.join(", ")),
+            CheckError::UnknownEnumValue { allowed, .. } => {
+                format!("use one of: {}", allowed.join(", "))
+            }
             CheckError::DefinitionCycle { .. } => "a definition may not depend on itself".into(),
             CheckError::UnknownSource { .. } => "declare it under `[sources.ID]`".into(),
-            CheckError::UnknownBenefit { .. } => "name it as `pack.benefit`, with the pack in `requires`".into(),
+            CheckError::UnknownBenefit { .. } => {
+                "name it as `pack.benefit`, with the pack in `requires`".into()
+            }
             CheckError::DuplicateId { .. } => "give each its own id".into(),
             CheckError::BadPeriod { .. } => "use once, month or year".into(),
             CheckError::AmountPeriod { .. } => "give both `amount` and `period`, or neither".into(),
-            CheckError::BadStatus { .. } => "use eligible, ineligible, undetermined or not_in_effect".into(),
+            CheckError::BadStatus { .. } => {
+                "use eligible, ineligible, undetermined or not_in_effect".into()
+            }
             CheckError::TooManyParameters { .. } => "split the programs across engines".into(),
             CheckError::TooLarge { .. } => "split the pack".into(),
             CheckError::NoPacks => "point `--rules` at a folder of `*.toml` rule packs".into(),

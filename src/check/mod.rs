@@ -16,12 +16,12 @@ use crate::diagnostic::{Diagnostic, SourceSpan};
 use crate::ir::*;
 use crate::syntax::ast::{Arg, BinOp, Expr, ExprKind, Span};
 use crate::syntax::pack::{DefinitionDecl, PackFile, Text, UpTo};
-use std::ops::Range;
 use crate::syntax::parse_expr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::str::FromStr;
 use toml::Spanned;
 
@@ -38,7 +38,12 @@ pub fn check(files: &[(String, String)]) -> Result<Engine, Vec<Diagnostic>> {
     };
     let engine = c.run();
     if c.diags.is_empty() {
-        engine.ok_or_else(|| vec![Diagnostic::new("check.no_packs", "no rule packs were found")])
+        engine.ok_or_else(|| {
+            vec![Diagnostic::new(
+                "check.no_packs",
+                "no rule packs were found",
+            )]
+        })
     } else {
         Err(c.diags)
     }
@@ -137,7 +142,11 @@ impl<'a> Checker<'a> {
         for (i, (_, text)) in self.files.iter().enumerate() {
             if text.len() > MAX_PACK_BYTES {
                 self.error(
-                    Some(At { file: i, start: 0, end: 0 }),
+                    Some(At {
+                        file: i,
+                        start: 0,
+                        end: 0,
+                    }),
                     CheckError::TooLarge {
                         limit: MAX_PACK_BYTES,
                     },
@@ -203,7 +212,12 @@ impl<'a> Checker<'a> {
                     Some(&k) => d.push(k),
                     None => {
                         let at = self.at(*file, r);
-                        self.error(at, CheckError::UnknownPack { id: r.get_ref().clone() });
+                        self.error(
+                            at,
+                            CheckError::UnknownPack {
+                                id: r.get_ref().clone(),
+                            },
+                        );
                     }
                 }
             }
@@ -402,7 +416,12 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 id: p.pack.id.get_ref().clone(),
                 version: p.pack.version.clone(),
                 name: p.pack.name.clone(),
-                file: self.c.files.get(*file).map(|f| f.0.clone()).unwrap_or_default(),
+                file: self
+                    .c
+                    .files
+                    .get(*file)
+                    .map(|f| f.0.clone())
+                    .unwrap_or_default(),
                 benefits: pack_benefits.get(k).cloned().unwrap_or_default(),
                 tiers: pack_tiers.get(k).cloned().unwrap_or_default(),
                 tests: p.tests.clone(),
@@ -490,13 +509,17 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             None => (None, path),
         };
         let segments_ok = |s: &str| s.split('.').all(is_ident);
-        if !segments_ok(field_part) || list_part.is_some_and(|l| !segments_ok(l)) || path.matches("[]").count() > 1 {
+        if !segments_ok(field_part)
+            || list_part.is_some_and(|l| !segments_ok(l))
+            || path.matches("[]").count() > 1
+        {
             self.err_at(
                 pack,
                 spanned,
                 CheckError::BadFactPath {
                     path: path.into(),
-                    reason: "segments must be lowercase names joined by `.`, with at most one `[]`".into(),
+                    reason: "segments must be lowercase names joined by `.`, with at most one `[]`"
+                        .into(),
                 },
             );
             return;
@@ -524,7 +547,9 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             }
             for v in d.value_labels.keys() {
                 if !values.contains(v) {
-                    errs.push(bad(&format!("`value_labels` names `{v}`, which is not in `values`")));
+                    errs.push(bad(&format!(
+                        "`value_labels` names `{v}`, which is not in `values`"
+                    )));
                 }
             }
         } else if !d.values.is_empty() || !d.value_labels.is_empty() {
@@ -565,8 +590,12 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             (_, Some(list)) => match self.schema.by_path.get(list).copied() {
                 Some(lid) => match self.schema.fact(lid).map(|f| f.slot) {
                     Some(FactSlot::List(ls)) => {
-                        if self.schema.fact(lid).is_some_and(|f| !self.visible.get(pack).is_some_and(|v| v.contains(&f.pack))) {
-                            errs.push(bad("its list is declared in a pack this pack does not require"));
+                        if self.schema.fact(lid).is_some_and(|f| {
+                            !self.visible.get(pack).is_some_and(|v| v.contains(&f.pack))
+                        }) {
+                            errs.push(bad(
+                                "its list is declared in a pack this pack does not require",
+                            ));
                         }
                         let n = self
                             .schema
@@ -637,7 +666,14 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             for (id, spanned) in &p.parameters {
                 let decl = spanned.get_ref();
                 if !is_ident(id) {
-                    self.err_at(k, spanned, CheckError::BadName { name: id.clone(), what: "parameter id" });
+                    self.err_at(
+                        k,
+                        spanned,
+                        CheckError::BadName {
+                            name: id.clone(),
+                            what: "parameter id",
+                        },
+                    );
                 }
                 let mut values = Vec::new();
                 let mut last: Option<NaiveDate> = None;
@@ -645,7 +681,13 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                     let vr = v.get_ref();
                     let from = parse_date(&vr.from.0);
                     if from.is_none() {
-                        self.err_at(k, v, CheckError::BadDate { text: vr.from.0.clone() });
+                        self.err_at(
+                            k,
+                            v,
+                            CheckError::BadDate {
+                                text: vr.from.0.clone(),
+                            },
+                        );
                     }
                     let value = if vr.value.0 == "none" {
                         Some(None)
@@ -653,11 +695,23 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                         parse_decimal(&vr.value.0).map(Some)
                     };
                     if value.is_none() {
-                        self.err_at(k, v, CheckError::BadDecimal { text: vr.value.0.clone() });
+                        self.err_at(
+                            k,
+                            v,
+                            CheckError::BadDecimal {
+                                text: vr.value.0.clone(),
+                            },
+                        );
                     }
                     let confidence = Confidence::parse(&vr.confidence);
                     if confidence.is_none() {
-                        self.err_at(k, v, CheckError::BadConfidence { tag: vr.confidence.clone() });
+                        self.err_at(
+                            k,
+                            v,
+                            CheckError::BadConfidence {
+                                tag: vr.confidence.clone(),
+                            },
+                        );
                     }
                     if let (Some(from), Some(prev)) = (from, last) {
                         if from <= prev {
@@ -676,9 +730,18 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 }
                 let pid = self.params.len() as ParamId;
                 if let Some(&other) = self.param_index.get(id) {
-                    let first = self.pack_name(self.params.get(other as usize).map_or(0, |p| p.pack));
+                    let first =
+                        self.pack_name(self.params.get(other as usize).map_or(0, |p| p.pack));
                     let second = self.pack_name(k);
-                    self.err_at(k, spanned, CheckError::DuplicateName { name: id.clone(), first, second });
+                    self.err_at(
+                        k,
+                        spanned,
+                        CheckError::DuplicateName {
+                            name: id.clone(),
+                            first,
+                            second,
+                        },
+                    );
                     continue;
                 }
                 self.param_index.insert(id.clone(), pid);
@@ -710,16 +773,36 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             for (name, decl) in &p.definitions {
                 let spanned = decl;
                 if !is_ident(name) || matches!(name.as_str(), "as_of" | "true" | "false") {
-                    self.err_at(k, spanned, CheckError::BadName { name: name.clone(), what: "definition name" });
+                    self.err_at(
+                        k,
+                        spanned,
+                        CheckError::BadName {
+                            name: name.clone(),
+                            what: "definition name",
+                        },
+                    );
                 }
                 let clash = self
                     .def_index
                     .get(name)
                     .map(|&d| self.def_decls.get(d as usize).map_or(0, |x| x.0))
-                    .or_else(|| self.param_index.get(name).and_then(|&p| self.params.get(p as usize)).map(|p| p.pack));
+                    .or_else(|| {
+                        self.param_index
+                            .get(name)
+                            .and_then(|&p| self.params.get(p as usize))
+                            .map(|p| p.pack)
+                    });
                 if let Some(other) = clash {
                     let (first, second) = (self.pack_name(other), self.pack_name(k));
-                    self.err_at(k, spanned, CheckError::DuplicateName { name: name.clone(), first, second });
+                    self.err_at(
+                        k,
+                        spanned,
+                        CheckError::DuplicateName {
+                            name: name.clone(),
+                            first,
+                            second,
+                        },
+                    );
                     continue;
                 }
                 let id = self.def_decls.len() as DefId;
@@ -732,14 +815,29 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             for b in &p.benefits {
                 let id = b.get_ref().id.get_ref();
                 if !is_ident(id) {
-                    self.err_at(k, &b.get_ref().id, CheckError::BadName { name: id.clone(), what: "benefit id" });
+                    self.err_at(
+                        k,
+                        &b.get_ref().id,
+                        CheckError::BadName {
+                            name: id.clone(),
+                            what: "benefit id",
+                        },
+                    );
                 }
                 if !seen.insert(id.clone()) {
-                    self.err_at(k, &b.get_ref().id, CheckError::DuplicateId { what: "benefit", id: id.clone() });
+                    self.err_at(
+                        k,
+                        &b.get_ref().id,
+                        CheckError::DuplicateId {
+                            what: "benefit",
+                            id: id.clone(),
+                        },
+                    );
                     continue;
                 }
                 let bid = self.benefit_index.len() as BenefitId;
-                self.benefit_index.insert((p.pack.id.get_ref().clone(), id.clone()), bid);
+                self.benefit_index
+                    .insert((p.pack.id.get_ref().clone(), id.clone()), bid);
             }
         }
     }
@@ -777,7 +875,13 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                     names.push(first);
                 }
                 if let Some(&(pack, _, decl)) = self.def_decls.get(id as usize) {
-                    self.err_at(pack, decl, CheckError::DefinitionCycle { cycle: names.join(" -> ") });
+                    self.err_at(
+                        pack,
+                        decl,
+                        CheckError::DefinitionCycle {
+                            cycle: names.join(" -> "),
+                        },
+                    );
                 }
                 return Ty::Error;
             }
@@ -817,15 +921,34 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             let mut mine = Vec::new();
             let mut tiers = Vec::new();
             for t in &p.pack.tiers {
-                match self.benefit_index.get(&(pack_id.clone(), t.get_ref().clone())) {
+                match self
+                    .benefit_index
+                    .get(&(pack_id.clone(), t.get_ref().clone()))
+                {
                     Some(&b) if !tiers.contains(&b) => tiers.push(b),
-                    Some(_) => self.err_at(k, t, CheckError::DuplicateId { what: "tier", id: t.get_ref().clone() }),
-                    None => self.err_at(k, t, CheckError::UnknownBenefit { id: t.get_ref().clone() }),
+                    Some(_) => self.err_at(
+                        k,
+                        t,
+                        CheckError::DuplicateId {
+                            what: "tier",
+                            id: t.get_ref().clone(),
+                        },
+                    ),
+                    None => self.err_at(
+                        k,
+                        t,
+                        CheckError::UnknownBenefit {
+                            id: t.get_ref().clone(),
+                        },
+                    ),
                 }
             }
             for b in &p.benefits {
                 let decl = b.get_ref();
-                let Some(&bid) = self.benefit_index.get(&(pack_id.clone(), decl.id.get_ref().clone())) else {
+                let Some(&bid) = self
+                    .benefit_index
+                    .get(&(pack_id.clone(), decl.id.get_ref().clone()))
+                else {
                     continue;
                 };
                 if mine.contains(&bid) {
@@ -837,33 +960,72 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 for r in &decl.renamed {
                     match parse_date(&r.from.0) {
                         Some(d) => names.push((Some(d), r.name.clone())),
-                        None => self.err_at(k, b, CheckError::BadDate { text: r.from.0.clone() }),
+                        None => self.err_at(
+                            k,
+                            b,
+                            CheckError::BadDate {
+                                text: r.from.0.clone(),
+                            },
+                        ),
                     }
                 }
                 let date = |s: &str, me: &mut Self| {
                     let d = parse_date(s);
                     if d.is_none() {
-                        me.err_at(k, b, CheckError::BadDate { text: s.to_string() });
+                        me.err_at(
+                            k,
+                            b,
+                            CheckError::BadDate {
+                                text: s.to_string(),
+                            },
+                        );
                     }
                     d
                 };
                 let from = date(&decl.effective.from.0, self).unwrap_or_default();
                 let until = decl.effective.until.as_ref().and_then(|u| date(&u.0, self));
-                let on = decl.effective.on.as_ref().map(|e| self.lower_typed(k, e, Ty::Date));
-                let period = decl.period.as_ref().and_then(|p| match p.get_ref().as_str() {
-                    "once" => Some(Period::Once),
-                    "month" => Some(Period::Month),
-                    "year" => Some(Period::Year),
-                    other => {
-                        self.err_at(k, p, CheckError::BadPeriod { period: other.into() });
-                        None
-                    }
-                });
+                let on = decl
+                    .effective
+                    .on
+                    .as_ref()
+                    .map(|e| self.lower_typed(k, e, Ty::Date));
+                let period = decl
+                    .period
+                    .as_ref()
+                    .and_then(|p| match p.get_ref().as_str() {
+                        "once" => Some(Period::Once),
+                        "month" => Some(Period::Month),
+                        "year" => Some(Period::Year),
+                        other => {
+                            self.err_at(
+                                k,
+                                p,
+                                CheckError::BadPeriod {
+                                    period: other.into(),
+                                },
+                            );
+                            None
+                        }
+                    });
                 if decl.amount.is_some() != decl.period.is_some() {
-                    let what = if decl.amount.is_some() { "an amount but no period" } else { "a period but no amount" };
-                    self.err_at(k, &decl.id, CheckError::AmountPeriod { id: decl.id.get_ref().clone(), what });
+                    let what = if decl.amount.is_some() {
+                        "an amount but no period"
+                    } else {
+                        "a period but no amount"
+                    };
+                    self.err_at(
+                        k,
+                        &decl.id,
+                        CheckError::AmountPeriod {
+                            id: decl.id.get_ref().clone(),
+                            what,
+                        },
+                    );
                 }
-                let amount = decl.amount.as_ref().map(|e| self.lower_typed(k, e, Ty::Num));
+                let amount = decl
+                    .amount
+                    .as_ref()
+                    .map(|e| self.lower_typed(k, e, Ty::Num));
                 let up_to = decl.up_to.as_ref().map(|u| match u.get_ref() {
                     UpTo::Flag(f) => Node::Const(Const::Bool(*f)),
                     UpTo::Expr(e) => self.lower_typed_at(k, e, u.span(), Ty::Bool),
@@ -871,27 +1033,50 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 let mut notes = Vec::new();
                 for n in &decl.notes {
                     for s in &n.on {
-                        if !matches!(s.as_str(), "eligible" | "ineligible" | "undetermined" | "not_in_effect") {
+                        if !matches!(
+                            s.as_str(),
+                            "eligible" | "ineligible" | "undetermined" | "not_in_effect"
+                        ) {
                             self.err_at(k, b, CheckError::BadStatus { status: s.clone() });
                         }
                     }
-                    notes.push(Note { on: n.on.clone(), text: n.text.clone() });
+                    notes.push(Note {
+                        on: n.on.clone(),
+                        text: n.text.clone(),
+                    });
                 }
                 let mut conditions = Vec::new();
                 let mut seen = BTreeSet::new();
                 for cdecl in &decl.conditions {
                     let cid = cdecl.id.get_ref();
                     if !is_ident(cid) {
-                        self.err_at(k, &cdecl.id, CheckError::BadName { name: cid.clone(), what: "condition id" });
+                        self.err_at(
+                            k,
+                            &cdecl.id,
+                            CheckError::BadName {
+                                name: cid.clone(),
+                                what: "condition id",
+                            },
+                        );
                     }
                     if !seen.insert(cid.clone()) || cid == "no_higher_tier" {
-                        self.err_at(k, &cdecl.id, CheckError::DuplicateId { what: "condition", id: cid.clone() });
+                        self.err_at(
+                            k,
+                            &cdecl.id,
+                            CheckError::DuplicateId {
+                                what: "condition",
+                                id: cid.clone(),
+                            },
+                        );
                     }
                     let node = self.lower_typed(k, &cdecl.when, Ty::Bool);
                     let citation = match &cdecl.source {
                         Some(s) => self.citation(k, s, cdecl.article.as_deref().unwrap_or("")),
                         None => Citation {
-                            article: cdecl.article.clone().unwrap_or_else(|| citation.article.clone()),
+                            article: cdecl
+                                .article
+                                .clone()
+                                .unwrap_or_else(|| citation.article.clone()),
                             ..citation.clone()
                         },
                     };
@@ -923,7 +1108,9 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                         rounding: decl.rounding.unwrap_or(2).min(10),
                         notes,
                         conditions,
-                        higher_tiers: tier_pos.map(|i| tiers.get(..i).unwrap_or(&[]).to_vec()).unwrap_or_default(),
+                        higher_tiers: tier_pos
+                            .map(|i| tiers.get(..i).unwrap_or(&[]).to_vec())
+                            .unwrap_or_default(),
                         is_tier: tier_pos.is_some(),
                     },
                 ));
@@ -932,7 +1119,11 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             tiers_per_pack.push(tiers);
         }
         out.sort_by_key(|(id, _)| *id);
-        (out.into_iter().map(|(_, b)| b).collect(), per_pack, tiers_per_pack)
+        (
+            out.into_iter().map(|(_, b)| b).collect(),
+            per_pack,
+            tiers_per_pack,
+        )
     }
 
     fn citation(&mut self, pack: usize, source: &Spanned<String>, article: &str) -> Citation {
@@ -946,7 +1137,13 @@ impl<'c, 'a> Lowerer<'c, 'a> {
         let title = match found {
             Some(t) => t,
             None => {
-                self.err_at(pack, source, CheckError::UnknownSource { id: source.get_ref().clone() });
+                self.err_at(
+                    pack,
+                    source,
+                    CheckError::UnknownSource {
+                        id: source.get_ref().clone(),
+                    },
+                );
                 Text::default()
             }
         };
@@ -964,7 +1161,9 @@ impl<'c, 'a> Lowerer<'c, 'a> {
     fn lower_source(&mut self, pack: usize, text: &str, raw_span: Range<usize>) -> (Node, Ty) {
         let raw = self.file_text(pack).get(raw_span.clone()).unwrap_or("");
         // The expression's first byte in the file: after the opening quote(s).
-        let offset = raw.find(text).map_or(raw_span.start, |o| raw_span.start + o);
+        let offset = raw
+            .find(text)
+            .map_or(raw_span.start, |o| raw_span.start + o);
         let cx = ExprCx { pack, offset };
         match parse_expr(text) {
             Ok(e) => self.lower(&cx, &e),
@@ -985,7 +1184,14 @@ impl<'c, 'a> Lowerer<'c, 'a> {
         if !compatible(&ty, &want) {
             let (found, expected) = (self.ty_name(&ty), self.ty_name(&want));
             let file = self.file(pack);
-            self.c.error(Some(At { file, start: span.start, end: span.end }), CheckError::TypeMismatch { expected, found });
+            self.c.error(
+                Some(At {
+                    file,
+                    start: span.start,
+                    end: span.end,
+                }),
+                CheckError::TypeMismatch { expected, found },
+            );
         }
         node
     }
@@ -1054,7 +1260,8 @@ impl<'c, 'a> Lowerer<'c, 'a> {
     fn suggestion(&self, pack: usize, name: &str) -> Option<String> {
         let mut candidates: Vec<String> = Vec::new();
         for f in &self.schema.facts {
-            if self.visible.get(pack).is_some_and(|v| v.contains(&f.pack)) && !f.path.contains("[]") {
+            if self.visible.get(pack).is_some_and(|v| v.contains(&f.pack)) && !f.path.contains("[]")
+            {
                 candidates.push(f.path.clone());
             }
         }
@@ -1124,7 +1331,14 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 }
                 if matches!(t, Ty::List(_) | Ty::Record(_)) {
                     let found = self.ty_name(&t);
-                    self.err_expr(cx, x.span, CheckError::TypeMismatch { expected: "a number, string or value".into(), found });
+                    self.err_expr(
+                        cx,
+                        x.span,
+                        CheckError::TypeMismatch {
+                            expected: "a number, string or value".into(),
+                            found,
+                        },
+                    );
                 }
                 (Node::In(Box::new(n), consts), Ty::Bool)
             }
@@ -1168,7 +1382,9 @@ impl<'c, 'a> Lowerer<'c, 'a> {
         let (Ty::Text(Some(fid)), Node::Const(Const::Sym(s))) = (t, node) else {
             return;
         };
-        let Some(f) = self.schema.fact(*fid) else { return };
+        let Some(f) = self.schema.fact(*fid) else {
+            return;
+        };
         if let FactType::Enum(values) = &f.ty {
             let v = self.symbols.get(*s as usize).cloned().unwrap_or_default();
             if !values.contains(&v) {
@@ -1202,14 +1418,28 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 self.check_enum_literal(cx, &bt, &an, a.span);
                 if matches!(at, Ty::List(_) | Ty::Record(_)) {
                     let found = self.ty_name(&at);
-                    self.err_expr(cx, a.span, CheckError::TypeMismatch { expected: "a comparable value".into(), found });
+                    self.err_expr(
+                        cx,
+                        a.span,
+                        CheckError::TypeMismatch {
+                            expected: "a comparable value".into(),
+                            found,
+                        },
+                    );
                 }
                 Ty::Bool
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 if !matches!(at, Ty::Num | Ty::Date | Ty::Error) {
                     let found = self.ty_name(&at);
-                    self.err_expr(cx, a.span, CheckError::TypeMismatch { expected: "a number or a date".into(), found });
+                    self.err_expr(
+                        cx,
+                        a.span,
+                        CheckError::TypeMismatch {
+                            expected: "a number or a date".into(),
+                            found,
+                        },
+                    );
                 }
                 self.check_same(cx, b.span, &at, &bt);
                 Ty::Bool
@@ -1245,7 +1475,9 @@ impl<'c, 'a> Lowerer<'c, 'a> {
         if let (Some(p), false) = (&path, head_is_value) {
             let joined = p.join(".");
             if let Some(fid) = self.visible_fact(cx.pack, &joined) {
-                let Some(f) = self.schema.fact(fid) else { return err_node };
+                let Some(f) = self.schema.fact(fid) else {
+                    return err_node;
+                };
                 return match (f.slot, fact_ty(fid, &f.ty)) {
                     (FactSlot::Scalar(s), t) => (Node::Fact(fid, s), t),
                     (FactSlot::List(s), _) => (Node::List(fid, s), Ty::List(s)),
@@ -1253,7 +1485,14 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 };
             }
             let suggestion = self.suggestion(cx.pack, &joined);
-            self.err_expr(cx, e.span, CheckError::UnknownName { name: joined, suggestion });
+            self.err_expr(
+                cx,
+                e.span,
+                CheckError::UnknownName {
+                    name: joined,
+                    suggestion,
+                },
+            );
             return err_node;
         }
         // Field access on a value.
@@ -1278,7 +1517,14 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                         (Node::Field(Box::new(bn), fid, idx), t)
                     }
                     None => {
-                        self.err_expr(cx, *fspan, CheckError::UnknownField { list, field: field.clone() });
+                        self.err_expr(
+                            cx,
+                            *fspan,
+                            CheckError::UnknownField {
+                                list,
+                                field: field.clone(),
+                            },
+                        );
                         err_node
                     }
                 }
@@ -1286,7 +1532,14 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             Ty::Error => err_node,
             other => {
                 let found = self.ty_name(&other);
-                self.err_expr(cx, base.span, CheckError::TypeMismatch { expected: "a record".into(), found });
+                self.err_expr(
+                    cx,
+                    base.span,
+                    CheckError::TypeMismatch {
+                        expected: "a record".into(),
+                        found,
+                    },
+                );
                 err_node
             }
         }
@@ -1310,10 +1563,24 @@ impl<'c, 'a> Lowerer<'c, 'a> {
         None
     }
 
-    fn lower_call(&mut self, cx: &ExprCx, name: &str, nspan: Span, args: &[Arg], span: Span) -> (Node, Ty) {
+    fn lower_call(
+        &mut self,
+        cx: &ExprCx,
+        name: &str,
+        nspan: Span,
+        args: &[Arg],
+        span: Span,
+    ) -> (Node, Ty) {
         let err_node = (Node::Const(Const::Bool(false)), Ty::Error);
         let arity = |me: &mut Self, expected: &'static str| {
-            me.err_expr(cx, span, CheckError::Arity { name: name.to_string(), expected });
+            me.err_expr(
+                cx,
+                span,
+                CheckError::Arity {
+                    name: name.to_string(),
+                    expected,
+                },
+            );
         };
         let plain: Vec<&Expr> = args
             .iter()
@@ -1325,7 +1592,13 @@ impl<'c, 'a> Lowerer<'c, 'a> {
         let all_plain = plain.len() == args.len();
         match name {
             "date" => match (args, all_plain) {
-                ([Arg::Expr(Expr { kind: ExprKind::Str(s), span: sspan })], true) => match parse_date(s) {
+                (
+                    [Arg::Expr(Expr {
+                        kind: ExprKind::Str(s),
+                        span: sspan,
+                    })],
+                    true,
+                ) => match parse_date(s) {
                     Some(d) => (Node::Const(Const::Date(d)), Ty::Date),
                     None => {
                         self.err_expr(cx, *sspan, CheckError::BadDate { text: s.clone() });
@@ -1348,14 +1621,24 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 }
             },
             "param_at" => match args {
-                [Arg::Expr(Expr { kind: ExprKind::Name(p), span: pspan }), Arg::Expr(d)] => {
+                [Arg::Expr(Expr {
+                    kind: ExprKind::Name(p),
+                    span: pspan,
+                }), Arg::Expr(d)] => {
                     let (dn, dt) = self.lower(cx, d);
                     self.expect(cx, d.span, &dt, &Ty::Date);
                     match self.visible_param(cx.pack, p) {
                         Some(pid) => (Node::Param(pid, Some(Box::new(dn))), Ty::Num),
                         None => {
                             let suggestion = self.suggestion(cx.pack, p);
-                            self.err_expr(cx, *pspan, CheckError::UnknownName { name: p.clone(), suggestion });
+                            self.err_expr(
+                                cx,
+                                *pspan,
+                                CheckError::UnknownName {
+                                    name: p.clone(),
+                                    suggestion,
+                                },
+                            );
                             err_node
                         }
                     }
@@ -1374,8 +1657,12 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                     Some((p, pspan)) => {
                         let found = p.split_once('.').and_then(|(pk, b)| {
                             let bid = *self.benefit_index.get(&(pk.to_string(), b.to_string()))?;
-                            let pk_idx = self.packs.iter().position(|(_, x)| x.pack.id.get_ref() == pk)?;
-                            (pk_idx != cx.pack && self.visible.get(cx.pack)?.contains(&pk_idx)).then_some(bid)
+                            let pk_idx = self
+                                .packs
+                                .iter()
+                                .position(|(_, x)| x.pack.id.get_ref() == pk)?;
+                            (pk_idx != cx.pack && self.visible.get(cx.pack)?.contains(&pk_idx))
+                                .then_some(bid)
                         });
                         match found {
                             Some(bid) => (Node::Eligible(bid), Ty::Bool),
@@ -1421,7 +1708,14 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                     Ty::Error => return err_node,
                     other => {
                         let found = self.ty_name(&other);
-                        self.err_expr(cx, list.span, CheckError::TypeMismatch { expected: "a list".into(), found });
+                        self.err_expr(
+                            cx,
+                            list.span,
+                            CheckError::TypeMismatch {
+                                expected: "a list".into(),
+                                found,
+                            },
+                        );
                         return err_node;
                     }
                 };
@@ -1473,7 +1767,14 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                     let first = lowered.first().map(|l| l.1.clone()).unwrap_or(Ty::Error);
                     if !matches!(first, Ty::Num | Ty::Date | Ty::Error) {
                         let found = self.ty_name(&first);
-                        self.err_expr(cx, span, CheckError::TypeMismatch { expected: "numbers or dates".into(), found });
+                        self.err_expr(
+                            cx,
+                            span,
+                            CheckError::TypeMismatch {
+                                expected: "numbers or dates".into(),
+                                found,
+                            },
+                        );
                     }
                     for (_, t, s) in &lowered {
                         self.check_same(cx, *s, &first, t);
@@ -1499,13 +1800,25 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 if f == ScalarFn::Round {
                     let ok = matches!(lowered.get(1), Some((Node::Const(Const::Num(d)), _, _)) if d.is_integer() && *d >= Decimal::ZERO && *d <= Decimal::from(10));
                     if !ok {
-                        arity(self, "a number and a literal count of decimal places from 0 to 10");
+                        arity(
+                            self,
+                            "a number and a literal count of decimal places from 0 to 10",
+                        );
                     }
                 }
-                (Node::Call(f, lowered.into_iter().map(|l| l.0).collect()), ret)
+                (
+                    Node::Call(f, lowered.into_iter().map(|l| l.0).collect()),
+                    ret,
+                )
             }
             _ => {
-                self.err_expr(cx, nspan, CheckError::UnknownFunction { name: name.to_string() });
+                self.err_expr(
+                    cx,
+                    nspan,
+                    CheckError::UnknownFunction {
+                        name: name.to_string(),
+                    },
+                );
                 err_node
             }
         }
@@ -1516,7 +1829,6 @@ struct ExprCx {
     pack: usize,
     offset: usize,
 }
-
 
 fn fact_ty(id: FactId, t: &FactType) -> Ty {
     match t {

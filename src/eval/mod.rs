@@ -83,7 +83,11 @@ impl ParamSet {
 
     /// The parameters, in id order.
     pub fn iter(&self) -> impl Iterator<Item = ParamId> + '_ {
-        (0..256u32).filter(|p| self.0.get((p / 64) as usize).is_some_and(|w| w >> (p % 64) & 1 == 1))
+        (0..256u32).filter(|p| {
+            self.0
+                .get((p / 64) as usize)
+                .is_some_and(|w| w >> (p % 64) & 1 == 1)
+        })
     }
 }
 
@@ -197,7 +201,9 @@ pub fn evaluate_in(cx: &mut Ctx) -> Result<Evaluation, EvalError> {
     let (engine, facts) = (cx.engine, cx.facts);
     let mut out = Vec::with_capacity(engine.benefits.len());
     for b in &engine.benefits {
-        let o = cx.benefit(b, &out).map_err(|e| e.at(&format!("{}.{}", pack_id(engine, b), b.id)))?;
+        let o = cx
+            .benefit(b, &out)
+            .map_err(|e| e.at(&format!("{}.{}", pack_id(engine, b), b.id)))?;
         out.push(o);
     }
     Ok(Evaluation {
@@ -210,12 +216,15 @@ fn pack_id<'e>(engine: &'e Engine, b: &Benefit) -> &'e str {
     engine.packs.get(b.pack).map_or("", |p| p.id.as_str())
 }
 
+/// A value with the parameters it used and, when tracing, the versions looked up.
+pub type Tracked = (V, Usage, Vec<(ParamId, NaiveDate)>);
+
 /// Evaluation state for one case.
 pub struct Ctx<'a> {
     engine: &'a Engine,
     facts: &'a Facts,
     as_of: NaiveDate,
-    defs: Vec<Option<(V, Usage, Vec<(ParamId, NaiveDate)>)>>,
+    defs: Vec<Option<Tracked>>,
     env: Vec<Val>,
     usage: Usage,
     steps: u64,
@@ -245,7 +254,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Evaluates a node, returning its value and the parameters it used.
-    pub fn eval_tracked(&mut self, node: &Node) -> Result<(V, Usage, Vec<(ParamId, NaiveDate)>), EvalError> {
+    pub fn eval_tracked(&mut self, node: &Node) -> Result<Tracked, EvalError> {
         let saved_usage = std::mem::take(&mut self.usage);
         let saved_trace = self.trace.as_mut().map(std::mem::take);
         let v = self.eval(node);
@@ -258,7 +267,11 @@ impl<'a> Ctx<'a> {
         Ok((v?, usage, params))
     }
 
-    fn benefit(&mut self, b: &Benefit, done: &[BenefitOutcome]) -> Result<BenefitOutcome, EvalError> {
+    fn benefit(
+        &mut self,
+        b: &Benefit,
+        done: &[BenefitOutcome],
+    ) -> Result<BenefitOutcome, EvalError> {
         let mut out = BenefitOutcome {
             status: Status::Undetermined,
             period_date: None,
@@ -279,14 +292,16 @@ impl<'a> Ctx<'a> {
                 out.period_date = Some(d);
                 if d < b.from || b.until.is_some_and(|u| d > u) {
                     out.status = Status::NotInEffect;
-                    self.outcomes.push((out.status, Vec::new(), Usage::default()));
+                    self.outcomes
+                        .push((out.status, Vec::new(), Usage::default()));
                     return Ok(out);
                 }
             }
             V::Known(_) => {}
             V::Unknown(r) => {
                 out.reasons = r;
-                self.outcomes.push((out.status, out.reasons.clone(), Usage::default()));
+                self.outcomes
+                    .push((out.status, out.reasons.clone(), Usage::default()));
                 return Ok(out);
             }
         }
@@ -303,7 +318,9 @@ impl<'a> Ctx<'a> {
             let mut v = V::Known(Val::Bool(true));
             let mut usage = Usage::default();
             for &h in &b.higher_tiers {
-                let Some(o) = done.get(h as usize) else { continue };
+                let Some(o) = done.get(h as usize) else {
+                    continue;
+                };
                 usage.union(&o.usage);
                 let not_h = match o.status {
                     Status::Eligible => V::Known(Val::Bool(false)),
@@ -345,9 +362,10 @@ impl<'a> Ctx<'a> {
                 out.amount_params = params;
                 match v {
                     V::Known(Val::Num(n)) => {
-                        out.amount = Some(
-                            n.round_dp_with_strategy(b.rounding, RoundingStrategy::MidpointAwayFromZero),
-                        )
+                        out.amount = Some(n.round_dp_with_strategy(
+                            b.rounding,
+                            RoundingStrategy::MidpointAwayFromZero,
+                        ))
                     }
                     V::Known(_) => {}
                     V::Unknown(r) => out.reasons = r,
@@ -360,7 +378,8 @@ impl<'a> Ctx<'a> {
             }
         }
         out.estimate = !out.usage.unconfirmed.is_empty();
-        self.outcomes.push((out.status, out.reasons.clone(), out.usage));
+        self.outcomes
+            .push((out.status, out.reasons.clone(), out.usage));
         Ok(out)
     }
 
@@ -386,7 +405,9 @@ impl<'a> Ctx<'a> {
                 _ => V::Unknown(vec![Reason::Fact(*fid, None)]),
             },
             Node::List(fid, slot) => match self.facts.lists.get(*slot as usize) {
-                Some(Some(records)) => V::Known(Val::List(*slot, (0..records.len() as u32).collect())),
+                Some(Some(records)) => {
+                    V::Known(Val::List(*slot, (0..records.len() as u32).collect()))
+                }
                 _ => V::Unknown(vec![Reason::Fact(*fid, None)]),
             },
             Node::Local(i) => match self.env.get(*i as usize) {
@@ -564,7 +585,9 @@ impl<'a> Ctx<'a> {
             (x, y) => return Ok(V::Unknown(merge(reasons(x), reasons(y)))),
         };
         let what = || String::new();
-        let num = |r: Option<Decimal>, e: fn(String) -> EvalError| r.map(|n| V::Known(Val::Num(n))).ok_or_else(|| e(what()));
+        let num = |r: Option<Decimal>, e: fn(String) -> EvalError| {
+            r.map(|n| V::Known(Val::Num(n))).ok_or_else(|| e(what()))
+        };
         let overflow = |w| EvalError::Overflow { what: w };
         Ok(match (op, &x, &y) {
             (BinOp::Add, Val::Num(p), Val::Num(q)) => num(p.checked_add(*q), overflow)?,
@@ -607,7 +630,9 @@ impl<'a> Ctx<'a> {
                     kept.push(i);
                     match f {
                         ListFn::Any => return Ok(V::Known(Val::Bool(true))),
-                        ListFn::First if unknown.is_none() => return Ok(V::Known(Val::Record(slot, i))),
+                        ListFn::First if unknown.is_none() => {
+                            return Ok(V::Known(Val::Record(slot, i)))
+                        }
                         _ => {}
                     }
                 }
@@ -617,7 +642,9 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 V::Known(Val::Num(n)) => {
-                    sum = sum.checked_add(n).ok_or_else(|| EvalError::Overflow { what: String::new() })?;
+                    sum = sum.checked_add(n).ok_or_else(|| EvalError::Overflow {
+                        what: String::new(),
+                    })?;
                 }
                 V::Known(_) => {}
                 V::Unknown(r) => unknown = Some(merge(unknown.unwrap_or_default(), r)),
@@ -648,7 +675,9 @@ impl<'a> Ctx<'a> {
         if let Some(r) = unknown {
             return Ok(V::Unknown(r));
         }
-        let range = || EvalError::DateOutOfRange { what: String::new() };
+        let range = || EvalError::DateOutOfRange {
+            what: String::new(),
+        };
         Ok(V::Known(match (f, vals.as_slice()) {
             (ScalarFn::Min | ScalarFn::Max, _) => {
                 let mut best: Option<Val> = None;
@@ -673,8 +702,12 @@ impl<'a> Ctx<'a> {
                 Val::Num(x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
             }
             (ScalarFn::Age, [Val::Date(b)]) => Val::Num(Decimal::from(full_years(*b, self.as_of))),
-            (ScalarFn::AgeOn, [Val::Date(b), Val::Date(on)]) => Val::Num(Decimal::from(full_years(*b, *on))),
-            (ScalarFn::MonthsBetween, [Val::Date(a), Val::Date(b)]) => Val::Num(Decimal::from(months_between(*a, *b))),
+            (ScalarFn::AgeOn, [Val::Date(b), Val::Date(on)]) => {
+                Val::Num(Decimal::from(full_years(*b, *on)))
+            }
+            (ScalarFn::MonthsBetween, [Val::Date(a), Val::Date(b)]) => {
+                Val::Num(Decimal::from(months_between(*a, *b)))
+            }
             (ScalarFn::AddMonths, [Val::Date(d), Val::Num(n)]) => {
                 if !n.is_integer() {
                     return Err(EvalError::NotWholeMonths {

@@ -249,7 +249,9 @@ pub fn explain_benefit(
 ) -> Explanation {
     let mut conditions = Vec::new();
     for (k, c) in b.conditions.iter().enumerate() {
-        let Some(co) = o.conditions.get(k) else { continue };
+        let Some(co) = o.conditions.get(k) else {
+            continue;
+        };
         conditions.push(explain_condition(engine, cx, c, co, outcomes, lang));
     }
     if !b.higher_tiers.is_empty() {
@@ -257,7 +259,9 @@ pub fn explain_benefit(
             let depends_on = b
                 .higher_tiers
                 .iter()
-                .filter_map(|&h| Some((engine.benefits.get(h as usize)?, outcomes.get(h as usize)?)))
+                .filter_map(|&h| {
+                    Some((engine.benefits.get(h as usize)?, outcomes.get(h as usize)?))
+                })
                 .map(|(hb, ho)| Dependency {
                     benefit: format!("{}.{}", pack_id(engine, hb), hb.id),
                     name: lang.pick(hb.name_on(as_of)).to_string(),
@@ -278,15 +282,19 @@ pub fn explain_benefit(
             });
         }
     }
-    let amount = b.amount_src.as_ref().filter(|_| o.status == Status::Eligible).map(|formula| AmountExplanation {
-        formula: formula.clone(),
-        value: o.amount.map(|a| fmt_amount(a, b.rounding)),
-        parameters: o
-            .amount_params
-            .iter()
-            .filter_map(|(p, d)| param_use(engine, *p, *d, lang))
-            .collect(),
-    });
+    let amount = b
+        .amount_src
+        .as_ref()
+        .filter(|_| o.status == Status::Eligible)
+        .map(|formula| AmountExplanation {
+            formula: formula.clone(),
+            value: o.amount.map(|a| fmt_amount(a, b.rounding)),
+            parameters: o
+                .amount_params
+                .iter()
+                .filter_map(|(p, d)| param_use(engine, *p, *d, lang))
+                .collect(),
+        });
     let notes = b
         .notes
         .iter()
@@ -347,7 +355,10 @@ fn summary(engine: &Engine, b: &Benefit, o: &BenefitOutcome, lang: Lang) -> Stri
                 .reasons
                 .iter()
                 .filter_map(|r| match r {
-                    Reason::Param(p) => engine.params.get(*p as usize).map(|p| lang.pick(&p.decl.label).to_string()),
+                    Reason::Param(p) => engine
+                        .params
+                        .get(*p as usize)
+                        .map(|p| lang.pick(&p.decl.label).to_string()),
                     Reason::Fact(..) => None,
                 })
                 .collect();
@@ -356,14 +367,23 @@ fn summary(engine: &Engine, b: &Benefit, o: &BenefitOutcome, lang: Lang) -> Stri
                 s.push_str(&w(lang, "summary_missing").replace("{n}", &missing.len().to_string()));
             }
             if !params.is_empty() {
-                s.push_str(&w(lang, "summary_unconfigured").replace("{params}", &params.join(w(lang, "list_sep"))));
+                s.push_str(
+                    &w(lang, "summary_unconfigured")
+                        .replace("{params}", &params.join(w(lang, "list_sep"))),
+                );
             }
             s
         }
         Status::NotInEffect => w(lang, "summary_not_in_effect")
-            .replace("{on}", &o.period_date.map(|d| d.to_string()).unwrap_or_default())
+            .replace(
+                "{on}",
+                &o.period_date.map(|d| d.to_string()).unwrap_or_default(),
+            )
             .replace("{from}", &b.from.to_string())
-            .replace("{until}", &b.until.map(|d| d.to_string()).unwrap_or_else(|| "…".into())),
+            .replace(
+                "{until}",
+                &b.until.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
+            ),
     }
 }
 
@@ -445,7 +465,7 @@ fn collect(
         return;
     }
     match node {
-        Node::Bin(op, a, b) if matches!(op, BinOp::And | BinOp::Or) => {
+        Node::Bin(BinOp::And | BinOp::Or, a, b) => {
             collect(engine, cx, a, lang, out, deps, depth + 1);
             collect(engine, cx, b, lang, out, deps, depth + 1);
         }
@@ -455,11 +475,7 @@ fn collect(
             collect(engine, cx, a, lang, out, deps, depth + 1);
             collect(engine, cx, b, lang, out, deps, depth + 1);
         }
-        Node::Eligible(bid) => {
-            if !deps.contains(bid) {
-                deps.push(*bid);
-            }
-        }
+        Node::Eligible(bid) if !deps.contains(bid) => deps.push(*bid),
         Node::Bin(op, a, b) if op.is_comparison() => {
             let va = side_value(engine, cx, a);
             let vb = side_value(engine, cx, b);
@@ -478,7 +494,11 @@ fn collect(
                 op: "in".into(),
                 right: format!(
                     "[{}]",
-                    items.iter().map(|c| fmt_val(engine, &c.val())).collect::<Vec<_>>().join(", ")
+                    items
+                        .iter()
+                        .map(|c| fmt_val(engine, &c.val()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 threshold: None,
             });
@@ -503,10 +523,13 @@ pub fn describe(engine: &Engine, n: &Node, lang: Lang) -> String {
             .schema
             .fact(*fid)
             .map_or_else(String::new, |f| lang.pick(&f.label).to_string()),
-        Node::Def(d) => engine.defs.get(*d as usize).map_or_else(String::new, |d| match &d.label {
-            Some(l) => lang.pick(l).to_string(),
-            None => d.name.clone(),
-        }),
+        Node::Def(d) => engine
+            .defs
+            .get(*d as usize)
+            .map_or_else(String::new, |d| match &d.label {
+                Some(l) => lang.pick(l).to_string(),
+                None => d.name.clone(),
+            }),
         Node::Param(p, _) => engine
             .params
             .get(*p as usize)
@@ -514,26 +537,37 @@ pub fn describe(engine: &Engine, n: &Node, lang: Lang) -> String {
         Node::Call(ScalarFn::Age, args) => format!(
             "{} ({})",
             w(lang, "age"),
-            args.first().map(|a| describe(engine, a, lang)).unwrap_or_default()
+            args.first()
+                .map(|a| describe(engine, a, lang))
+                .unwrap_or_default()
         ),
         Node::Call(ScalarFn::AddMonths, args) => match (args.first(), args.get(1)) {
-            (Some(d), Some(Node::Const(Const::Num(m)))) => {
-                w(lang, "plus_months").replace("{date}", &describe(engine, d, lang)).replace("{n}", &fmt_num(*m))
-            }
+            (Some(d), Some(Node::Const(Const::Num(m)))) => w(lang, "plus_months")
+                .replace("{date}", &describe(engine, d, lang))
+                .replace("{n}", &fmt_num(*m)),
             _ => w(lang, "computed").to_string(),
         },
-        Node::Bin(op, a, b) if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => format!(
-            "{} {} {}",
-            describe(engine, a, lang),
-            op.symbol(),
-            describe(engine, b, lang)
-        ),
+        Node::Bin(op, a, b) if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => {
+            format!(
+                "{} {} {}",
+                describe(engine, a, lang),
+                op.symbol(),
+                describe(engine, b, lang)
+            )
+        }
         _ => w(lang, "computed").to_string(),
     }
 }
 
-fn counterfactual(engine: &Engine, cx: &mut Ctx, c: &Condition, lang: Lang) -> Option<Counterfactual> {
-    let Node::Bin(op, a, b) = &c.node else { return None };
+fn counterfactual(
+    engine: &Engine,
+    cx: &mut Ctx,
+    c: &Condition,
+    lang: Lang,
+) -> Option<Counterfactual> {
+    let Node::Bin(op, a, b) = &c.node else {
+        return None;
+    };
     if !matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
         return None;
     }

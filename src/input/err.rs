@@ -129,26 +129,37 @@ impl InputError {
     /// How to fix it.
     pub fn help(&self) -> Option<String> {
         Some(match self {
-            InputError::NotJson { .. } => "check the brackets, quotes and commas near the position given".into(),
+            InputError::NotJson { .. } => {
+                "check the brackets, quotes and commas near the position given".into()
+            }
             InputError::TooLarge { .. } | InputError::TooManyRecords { .. } => {
                 "a case describes one household; split large files into one case per line".into()
             }
-            InputError::UnknownField { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
+            InputError::UnknownField {
+                suggestion: Some(s),
+                ..
+            } => format!("did you mean `{s}`?"),
             InputError::UnknownField { .. } => {
                 "remove the field, or see `huimin schema` for the fields the rule packs read".into()
             }
             InputError::WrongType { .. } => {
                 "leave the field out, or set it to null, if the value is not known".into()
             }
-            InputError::BadEnumValue { allowed, .. } => format!("use one of: {}", allowed.join(", ")),
+            InputError::BadEnumValue { allowed, .. } => {
+                format!("use one of: {}", allowed.join(", "))
+            }
             InputError::BadDate { .. } => "write dates as YYYY-MM-DD, a real calendar date".into(),
             InputError::DateAfterAsOf { .. } => "check the date, or the case's `as_of`".into(),
             InputError::NegativeAmount { .. } => "amounts and counts are zero or more".into(),
             InputError::OutOfRange { .. } => return None,
             InputError::NotInteger { .. } => "write a whole number".into(),
             InputError::DuplicateValue { .. } => "give each record its own value".into(),
-            InputError::ExactlyOne { .. } => "mark exactly one household member as the applicant".into(),
-            InputError::MissingAsOf => "add `\"as_of\": \"YYYY-MM-DD\"` to the case, or pass an as-of date".into(),
+            InputError::ExactlyOne { .. } => {
+                "mark exactly one household member as the applicant".into()
+            }
+            InputError::MissingAsOf => {
+                "add `\"as_of\": \"YYYY-MM-DD\"` to the case, or pass an as-of date".into()
+            }
         })
     }
 }

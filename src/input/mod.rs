@@ -237,7 +237,9 @@ impl<'e> Decoder<'e> {
     }
 
     fn fact(&mut self, fid: FactId, value: &Json, path: &str) {
-        let Some(def) = self.engine.schema.fact(fid) else { return };
+        let Some(def) = self.engine.schema.fact(fid) else {
+            return;
+        };
         match def.slot {
             FactSlot::Scalar(s) => {
                 let v = self.scalar(def, value, path);
@@ -326,8 +328,12 @@ impl<'e> Decoder<'e> {
         }
         // Record-level constraints.
         for &f in fields {
-            let Some(fd) = engine.schema.fact(f) else { continue };
-            let FactSlot::Field(_, idx) = fd.slot else { continue };
+            let Some(fd) = engine.schema.fact(f) else {
+                continue;
+            };
+            let FactSlot::Field(_, idx) = fd.slot else {
+                continue;
+            };
             if fd.unique {
                 let mut seen: BTreeMap<String, usize> = BTreeMap::new();
                 for (i, r) in records.iter().enumerate() {
@@ -335,7 +341,10 @@ impl<'e> Decoder<'e> {
                         let text = val_text(engine, v);
                         if seen.insert(text.clone(), i).is_some() {
                             let field = fd.path.rsplit('.').next().unwrap_or("");
-                            self.error(InputError::DuplicateValue { value: text }, &format!("{path}[{i}].{field}"));
+                            self.error(
+                                InputError::DuplicateValue { value: text },
+                                &format!("{path}[{i}].{field}"),
+                            );
                         }
                     }
                 }
@@ -343,7 +352,13 @@ impl<'e> Decoder<'e> {
         }
         if let Some(rule) = &def.exactly_one {
             let field_path = format!("{}[].{}", def.path, rule.field);
-            if let Some(FactSlot::Field(_, idx)) = engine.schema.by_path.get(&field_path).and_then(|f| engine.schema.fact(*f)).map(|f| f.slot) {
+            if let Some(FactSlot::Field(_, idx)) = engine
+                .schema
+                .by_path
+                .get(&field_path)
+                .and_then(|f| engine.schema.fact(*f))
+                .map(|f| f.slot)
+            {
                 let found = records
                     .iter()
                     .filter(|r| matches!(r.get(idx as usize), Some(Some(v)) if val_text(engine, v) == rule.value))
@@ -446,12 +461,25 @@ impl<'e> Decoder<'e> {
 
     fn check_number(&mut self, def: &FactDef, n: Decimal, path: &str) -> Option<Val> {
         if def.ty == FactType::Integer && !n.is_integer() {
-            self.error(InputError::NotInteger { value: n.to_string() }, path);
+            self.error(
+                InputError::NotInteger {
+                    value: n.to_string(),
+                },
+                path,
+            );
             return None;
         }
         let negative_allowed = def.min.is_some_and(|m| m < Decimal::ZERO);
-        if n < Decimal::ZERO && !negative_allowed && matches!(def.ty, FactType::Money | FactType::Integer) {
-            self.error(InputError::NegativeAmount { value: n.normalize().to_string() }, path);
+        if n < Decimal::ZERO
+            && !negative_allowed
+            && matches!(def.ty, FactType::Money | FactType::Integer)
+        {
+            self.error(
+                InputError::NegativeAmount {
+                    value: n.normalize().to_string(),
+                },
+                path,
+            );
             return None;
         }
         let below = def.min.is_some_and(|m| n < m);

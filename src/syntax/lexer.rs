@@ -32,8 +32,7 @@ impl Tok {
 }
 
 const PUNCTS: [&str; 18] = [
-    "->", "==", "!=", "<=", ">=", "??", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",",
-    ".",
+    "->", "==", "!=", "<=", ">=", "??", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",", ".",
 ];
 
 /// Splits `src` into tokens with their spans, ending with [`Tok::Eof`].
@@ -52,7 +51,10 @@ pub fn lex(src: &str) -> Result<Vec<(Tok, Span)>, ParseError> {
             let len = rest
                 .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
                 .unwrap_or(rest.len());
-            out.push((Tok::Ident(rest.get(..len).unwrap_or("").to_string()), Span::new(i, i + len)));
+            out.push((
+                Tok::Ident(rest.get(..len).unwrap_or("").to_string()),
+                Span::new(i, i + len),
+            ));
             i += len;
             continue;
         }
@@ -69,7 +71,10 @@ pub fn lex(src: &str) -> Result<Vec<(Tok, Span)>, ParseError> {
                     .find(|ch: char| !ch.is_ascii_digit())
                     .unwrap_or(after.len() - 1);
             }
-            out.push((Tok::Number(rest.get(..len).unwrap_or("").to_string()), Span::new(i, i + len)));
+            out.push((
+                Tok::Number(rest.get(..len).unwrap_or("").to_string()),
+                Span::new(i, i + len),
+            ));
             i += len;
             continue;
         }
