@@ -1264,6 +1264,9 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
 }
 
 fn param_line(p: &explain::ParamUse) -> String {
+    if p.value.is_none() {
+        return format!("{} ({}) = ? [{}: no value]", p.label, p.id, p.on);
+    }
     format!(
         "{} ({}) = {} {} [{} {}, {}; {}]",
         p.label,

@@ -410,7 +410,8 @@ fn explain_condition(
 ) -> ConditionExplanation {
     let mut comparisons = Vec::new();
     let mut depends = Vec::new();
-    collect(engine, cx, &c.node, lang, &mut comparisons, &mut depends, 0);
+    collect(engine, cx, &c.node, lang, &mut comparisons, 0);
+    dependencies(engine, &c.node, &mut depends, 0);
     let depends_on = depends
         .into_iter()
         .filter_map(|bid| {
@@ -451,14 +452,13 @@ fn cx_as_of(cx: &Ctx) -> NaiveDate {
 }
 
 /// Collects the comparisons at the top of a condition (under `and`, `or`,
-/// `not`, `if`), and the benefits it reads.
+/// `not`, `if`).
 fn collect(
     engine: &Engine,
     cx: &mut Ctx,
     node: &Node,
     lang: Lang,
     out: &mut Vec<Comparison>,
-    deps: &mut Vec<BenefitId>,
     depth: usize,
 ) {
     if depth > 16 {
@@ -466,37 +466,42 @@ fn collect(
     }
     match node {
         Node::Bin(BinOp::And | BinOp::Or, a, b) => {
-            collect(engine, cx, a, lang, out, deps, depth + 1);
-            collect(engine, cx, b, lang, out, deps, depth + 1);
+            collect(engine, cx, a, lang, out, depth + 1);
+            collect(engine, cx, b, lang, out, depth + 1);
         }
-        Node::Not(x) => collect(engine, cx, x, lang, out, deps, depth + 1),
+        Node::Not(x) => collect(engine, cx, x, lang, out, depth + 1),
         Node::If(c, a, b) => {
-            collect(engine, cx, c, lang, out, deps, depth + 1);
-            collect(engine, cx, a, lang, out, deps, depth + 1);
-            collect(engine, cx, b, lang, out, deps, depth + 1);
+            collect(engine, cx, c, lang, out, depth + 1);
+            collect(engine, cx, a, lang, out, depth + 1);
+            collect(engine, cx, b, lang, out, depth + 1);
         }
-        Node::Eligible(bid) if !deps.contains(bid) => deps.push(*bid),
         Node::Bin(op, a, b) if op.is_comparison() => {
-            let va = side_value(engine, cx, a);
-            let vb = side_value(engine, cx, b);
+            let labels = enum_fact(engine, a).or_else(|| enum_fact(engine, b));
+            let va = side_value(engine, cx, a, labels, lang);
+            let vb = side_value(engine, cx, b, labels, lang);
+            let describe_side = |n: &Node| match n {
+                Node::Const(c) => enum_label(engine, labels, fmt_val(engine, &c.val()), lang),
+                _ => describe(engine, n, lang),
+            };
             out.push(Comparison {
-                left: describe(engine, a, lang),
+                left: describe_side(a),
                 actual: va,
                 op: op.symbol().to_string(),
-                right: describe(engine, b, lang),
+                right: describe_side(b),
                 threshold: vb,
             });
         }
         Node::In(x, items) => {
+            let labels = enum_fact(engine, x);
             out.push(Comparison {
                 left: describe(engine, x, lang),
-                actual: side_value(engine, cx, x),
+                actual: side_value(engine, cx, x, labels, lang),
                 op: "in".into(),
                 right: format!(
                     "[{}]",
                     items
                         .iter()
-                        .map(|c| fmt_val(engine, &c.val()))
+                        .map(|c| enum_label(engine, labels, fmt_val(engine, &c.val()), lang))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
@@ -507,9 +512,80 @@ fn collect(
     }
 }
 
-fn side_value(engine: &Engine, cx: &mut Ctx, n: &Node) -> Option<String> {
+/// The benefits a node reads, through definitions too.
+fn dependencies(engine: &Engine, node: &Node, deps: &mut Vec<BenefitId>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    let mut walk = |n: &Node| dependencies(engine, n, deps, depth + 1);
+    match node {
+        Node::Eligible(bid) => {
+            if !deps.contains(bid) {
+                deps.push(*bid);
+            }
+        }
+        Node::Def(d) => {
+            if let Some(def) = engine.defs.get(*d as usize) {
+                walk(&def.node);
+            }
+        }
+        Node::Field(a, ..) | Node::Neg(a) | Node::Not(a) | Node::Known(a) | Node::In(a, _) => {
+            walk(a)
+        }
+        Node::Param(_, Some(a)) => walk(a),
+        Node::Bin(_, a, b) => {
+            walk(a);
+            walk(b);
+        }
+        Node::If(c, a, b) => {
+            walk(c);
+            walk(a);
+            walk(b);
+        }
+        Node::ListCall(_, l, body) => {
+            walk(l);
+            if let Some(b) = body {
+                walk(b);
+            }
+        }
+        Node::Call(_, args) => args.iter().for_each(walk),
+        Node::Const(_)
+        | Node::AsOf
+        | Node::Fact(..)
+        | Node::List(..)
+        | Node::Local(_)
+        | Node::Param(_, None) => {}
+    }
+}
+
+/// The enum fact a node reads directly, for showing value labels.
+fn enum_fact<'e>(engine: &'e Engine, n: &Node) -> Option<&'e FactDef> {
+    match n {
+        Node::Fact(fid, _) | Node::Field(_, fid, _) => engine
+            .schema
+            .fact(*fid)
+            .filter(|f| matches!(f.ty, FactType::Enum(_))),
+        _ => None,
+    }
+}
+
+/// An enum value with its label in the language (`severe` → `重度`).
+fn enum_label(_engine: &Engine, fact: Option<&FactDef>, value: String, lang: Lang) -> String {
+    match fact.and_then(|f| f.value_labels.get(&value)) {
+        Some(label) => lang.pick(label).to_string(),
+        None => value,
+    }
+}
+
+fn side_value(
+    engine: &Engine,
+    cx: &mut Ctx,
+    n: &Node,
+    labels: Option<&FactDef>,
+    lang: Lang,
+) -> Option<String> {
     match cx.eval(n) {
-        Ok(V::Known(v)) => Some(fmt_val(engine, &v)),
+        Ok(V::Known(v)) => Some(enum_label(engine, labels, fmt_val(engine, &v), lang)),
         _ => None,
     }
 }
