@@ -3,7 +3,12 @@
 //! `cargo bench --bench evaluate`: the figures are per batch of 10 000; the
 //! throughput line gives cases per second, and 1 / throughput the time per
 //! case.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use huimin::api::{self, Options};
@@ -29,7 +34,12 @@ impl Rng {
         self.below(100) < percent
     }
     fn date(&mut self, from_year: u64, span_years: u64) -> String {
-        format!("{}-{:02}-{:02}", from_year + self.below(span_years), 1 + self.below(12), 1 + self.below(28))
+        format!(
+            "{}-{:02}-{:02}",
+            from_year + self.below(span_years),
+            1 + self.below(12),
+            1 + self.below(28)
+        )
     }
     fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
         xs[self.below(xs.len() as u64) as usize]
@@ -41,11 +51,22 @@ fn household(r: &mut Rng) -> Value {
     let n = 1 + r.below(5);
     let mut members = Vec::new();
     for i in 0..n {
-        let relation = if i == 0 { "self" } else { r.pick(&["spouse", "child", "parent", "sibling", "grandchild", "other"]) };
+        let relation = if i == 0 {
+            "self"
+        } else {
+            r.pick(&[
+                "spouse",
+                "child",
+                "parent",
+                "sibling",
+                "grandchild",
+                "other",
+            ])
+        };
         let mut m = json!({
             "id": format!("m{i}"),
             "relation": relation,
-            "birth_date": r.date(1930, 90),
+            "birth_date": r.date(1930, 88),
             "hukou": if r.chance(80) { "shanghai" } else { "other" },
             "residence_permit": r.chance(50),
             "co_resident": i == 0 || r.chance(85),
@@ -127,7 +148,12 @@ fn engine() -> api::Engine {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     api::load(&files).unwrap_or_else(|d| panic!("rule packs do not check: {d:?}"))
@@ -138,9 +164,22 @@ fn bench(c: &mut Criterion) {
     let mut rng = Rng(0x5eed_1234_abcd_0001);
     let cases: Vec<Value> = (0..CASES).map(|_| household(&mut rng)).collect();
     let texts: Vec<String> = cases.iter().map(|c| c.to_string()).collect();
-    let facts: Vec<_> = cases.iter().map(|c| input::decode(&engine, c, None).expect("generated case decodes")).collect();
-    let quiet = Options { explain: Some(false), ..Default::default() }.settings(false).unwrap();
-    let explained = Options { explain: Some(true), ..Default::default() }.settings(true).unwrap();
+    let facts: Vec<_> = cases
+        .iter()
+        .map(|c| input::decode(&engine, c, None).expect("generated case decodes"))
+        .collect();
+    let quiet = Options {
+        explain: Some(false),
+        ..Default::default()
+    }
+    .settings(false)
+    .unwrap();
+    let explained = Options {
+        explain: Some(true),
+        ..Default::default()
+    }
+    .settings(true)
+    .unwrap();
 
     let mut g = c.benchmark_group("10k households");
     g.throughput(Throughput::Elements(CASES as u64));
