@@ -123,6 +123,26 @@ pub struct Schema {
     pub scalars: u32,
     /// Per list slot: its fact and its fields' facts in field order.
     pub lists: Vec<(FactId, Vec<FactId>)>,
+    /// The shape of a case file: objects down to scalar and list facts.
+    pub shape: ObjectShape,
+    /// Per list slot: field name to (fact, field index).
+    pub list_fields: Vec<BTreeMap<String, (FactId, u32)>>,
+}
+
+/// An object of the case file: its keys, each a fact or a nested object.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectShape {
+    /// Keys in order.
+    pub children: BTreeMap<String, ShapeChild>,
+}
+
+/// What a key of a case-file object holds.
+#[derive(Debug, Clone)]
+pub enum ShapeChild {
+    /// A declared fact (scalar or list).
+    Fact(FactId),
+    /// A nested object.
+    Object(ObjectShape),
 }
 
 impl Schema {
@@ -145,10 +165,42 @@ pub enum Val {
     Sym(Sym),
     /// A string not known to the packs (ids).
     Str(std::rc::Rc<str>),
-    /// Records of a list slot, by index.
-    List(u32, std::rc::Rc<[u32]>),
+    /// Records of a list slot.
+    List(u32, Selection),
     /// One record: (list slot, index).
     Record(u32, u32),
+}
+
+/// Which records of a list a list value holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selection {
+    /// The first `n` records: the whole list (no allocation).
+    All(u32),
+    /// These records, by index.
+    Some(std::rc::Rc<[u32]>),
+}
+
+impl Selection {
+    /// How many records.
+    pub fn len(&self) -> usize {
+        match self {
+            Selection::All(n) => *n as usize,
+            Selection::Some(idx) => idx.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `k`-th record index.
+    pub fn get(&self, k: usize) -> Option<u32> {
+        match self {
+            Selection::All(n) => (k < *n as usize).then_some(k as u32),
+            Selection::Some(idx) => idx.get(k).copied(),
+        }
+    }
 }
 
 /// A constant in the IR (thread-safe: no shared pointers).

@@ -110,13 +110,33 @@ fn fmt_value(engine: &Engine, v: &Val) -> String {
         Val::Str(s) => s.to_string(),
         Val::List(_, idx) => format!(
             "[{}]",
-            idx.iter()
+            (0..idx.len())
+                .filter_map(|k| idx.get(k))
                 .map(|i| i.to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
         Val::Record(_, i) => format!("#{i}"),
     }
+}
+
+/// `text` as a decimal, only if it is one digit for digit (`Decimal` would
+/// round a literal with more than 28 decimal places).
+fn exact_decimal(text: &str) -> Option<Decimal> {
+    let d = Decimal::from_str(text).ok()?;
+    let canon = |t: &str| -> String {
+        let t = if t.contains('.') {
+            t.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            t
+        };
+        if t == "-0" {
+            "0".into()
+        } else {
+            t.to_string()
+        }
+    };
+    (canon(&d.to_string()) == canon(text)).then_some(d)
 }
 
 fn reason_text(engine: &Engine, r: &Reason) -> String {
@@ -151,7 +171,9 @@ fn run(base: &str, e: &Entry) -> (Outcome, String, usize) {
     let outcome = match Ctx::new(&engine, &facts, false).eval(&Node::Def(id)) {
         Err(err) => Outcome::EvalError(err.code().to_string()),
         Ok(V::Known(v)) => Outcome::Known(fmt_value(&engine, &v), v),
-        Ok(V::Unknown(rs)) => Outcome::Unknown(rs.iter().map(|r| reason_text(&engine, r)).collect()),
+        Ok(V::Unknown(rs)) => {
+            Outcome::Unknown(rs.iter().map(|r| reason_text(&engine, r)).collect())
+        }
     };
     (outcome, text, offset)
 }
@@ -178,9 +200,9 @@ fn check(base: &str, e: &Entry) -> Option<String> {
     match (&e.value, &e.error) {
         (Some(want), None) => match &outcome {
             Outcome::Known(s, v) => {
-                let same = match (v, Decimal::from_str(want)) {
-                    (Val::Num(n), Ok(w)) => *n == w,
-                    (Val::Num(_), Err(_)) => false,
+                let same = match (v, exact_decimal(want)) {
+                    (Val::Num(n), Some(w)) => *n == w,
+                    (Val::Num(_), None) => false,
                     _ => s == want,
                 };
                 (!same).then(|| format!("expected {want}, got {got}"))
@@ -265,7 +287,10 @@ fn expression_corpus() {
             let facts = if e.facts.is_empty() {
                 String::new()
             } else {
-                format!(" with {}", api::toml_to_json(&toml::Value::Table(e.facts.clone())))
+                format!(
+                    " with {}",
+                    api::toml_to_json(&toml::Value::Table(e.facts.clone()))
+                )
             };
             failures.push(format!("#{k} `{}`{facts}: {why}", e.expr));
         }

@@ -457,7 +457,68 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 }
             }
         }
-        // Form order: by `order`, then declaration order.
+        self.build_shape();
+    }
+
+    /// Builds the case-file shape (objects down to facts) and the list
+    /// field tables the decoder walks, and checks `exactly_one` fields.
+    fn build_shape(&mut self) {
+        let mut shape = ObjectShape::default();
+        let mut conflicts = Vec::new();
+        for (id, f) in self.schema.facts.iter().enumerate() {
+            if f.path.contains("[]") {
+                continue;
+            }
+            let segments: Vec<&str> = f.path.split('.').collect();
+            if !insert_shape(&mut shape, &segments, id as FactId) {
+                conflicts.push((f.pack, f.path.clone()));
+            }
+        }
+        for (pack, path) in conflicts {
+            self.err_pack(
+                pack,
+                CheckError::BadFactPath {
+                    path,
+                    reason: "it is both a fact and an object holding other facts".into(),
+                },
+            );
+        }
+        self.schema.shape = shape;
+        let mut tables = Vec::new();
+        for (_, fields) in &self.schema.lists {
+            let mut t = BTreeMap::new();
+            for (k, fid) in fields.iter().enumerate() {
+                if let Some(f) = self.schema.fact(*fid) {
+                    let name = f.path.rsplit('.').next().unwrap_or("").to_string();
+                    t.insert(name, (*fid, k as u32));
+                }
+            }
+            tables.push(t);
+        }
+        let mut errs = Vec::new();
+        for f in &self.schema.facts {
+            if let (Some(rule), FactSlot::List(slot)) = (&f.exactly_one, f.slot) {
+                if !tables
+                    .get(slot as usize)
+                    .is_some_and(|t| t.contains_key(&rule.field))
+                {
+                    errs.push((
+                        f.pack,
+                        CheckError::BadFact {
+                            path: f.path.clone(),
+                            reason: format!(
+                                "`exactly_one` names `{}`, which is not a field of the list",
+                                rule.field
+                            ),
+                        },
+                    ));
+                }
+            }
+        }
+        for (pack, e) in errs {
+            self.err_pack(pack, e);
+        }
+        self.schema.list_fields = tables;
     }
 
     fn declare_fact(
@@ -1313,6 +1374,14 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 let mut consts = Vec::new();
                 for item in items {
                     let (inode, it) = self.lower(cx, item);
+                    // `-1` is a literal too.
+                    let inode = match inode {
+                        Node::Neg(inner) => match *inner {
+                            Node::Const(Const::Num(n)) => Node::Const(Const::Num(-n)),
+                            other => Node::Neg(Box::new(other)),
+                        },
+                        other => other,
+                    };
                     match inode {
                         Node::Const(c) => {
                             self.check_same(cx, item.span, &t, &it);
@@ -1446,6 +1515,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             }
             BinOp::Default => {
                 self.check_same(cx, b.span, &at, &bt);
+                self.check_enum_literal(cx, &at, &bn, b.span);
                 if at == Ty::Error {
                     bt
                 } else {
@@ -1830,6 +1900,31 @@ struct ExprCx {
     offset: usize,
 }
 
+/// Adds a fact to the case-file shape; false when the path is taken.
+fn insert_shape(node: &mut ObjectShape, segments: &[&str], id: FactId) -> bool {
+    match segments {
+        [] => false,
+        [last] => {
+            if node.children.contains_key(*last) {
+                return false;
+            }
+            node.children
+                .insert((*last).to_string(), ShapeChild::Fact(id));
+            true
+        }
+        [first, rest @ ..] => {
+            let child = node
+                .children
+                .entry((*first).to_string())
+                .or_insert_with(|| ShapeChild::Object(ObjectShape::default()));
+            match child {
+                ShapeChild::Object(inner) => insert_shape(inner, rest, id),
+                ShapeChild::Fact(_) => false,
+            }
+        }
+    }
+}
+
 fn fact_ty(id: FactId, t: &FactType) -> Ty {
     match t {
         FactType::Bool => Ty::Bool,
@@ -1849,7 +1944,8 @@ fn compatible(got: &Ty, want: &Ty) -> bool {
     }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance, for did-you-mean suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -16,6 +16,7 @@ use crate::input::Facts;
 use crate::ir::*;
 use crate::syntax::ast::BinOp;
 use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use std::rc::Rc;
@@ -248,6 +249,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// How many nodes have been evaluated so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
     /// The as-of date.
     pub fn as_of(&self) -> NaiveDate {
         self.as_of
@@ -275,7 +281,7 @@ impl<'a> Ctx<'a> {
         let mut out = BenefitOutcome {
             status: Status::Undetermined,
             period_date: None,
-            conditions: Vec::new(),
+            conditions: Vec::with_capacity(b.conditions.len() + 1),
             amount: None,
             up_to: false,
             reasons: Vec::new(),
@@ -406,7 +412,7 @@ impl<'a> Ctx<'a> {
             },
             Node::List(fid, slot) => match self.facts.lists.get(*slot as usize) {
                 Some(Some(records)) => {
-                    V::Known(Val::List(*slot, (0..records.len() as u32).collect()))
+                    V::Known(Val::List(*slot, Selection::All(records.len() as u32)))
                 }
                 _ => V::Unknown(vec![Reason::Fact(*fid, None)]),
             },
@@ -461,10 +467,17 @@ impl<'a> Ctx<'a> {
                 V::Known(Val::Bool(true)) => self.eval(a)?,
                 V::Known(_) => self.eval(b)?,
                 V::Unknown(r) => {
-                    let (va, vb) = (self.eval(a)?, self.eval(b)?);
-                    match (va, vb) {
-                        (V::Known(x), V::Known(y)) if self.equal(&x, &y) => V::Known(x),
-                        (x, y) => V::Unknown(merge(merge(r, reasons(x)), reasons(y))),
+                    // Which branch applies is not known: an error in one of
+                    // them (a guarded division) does not make the case fail.
+                    match (self.eval(a), self.eval(b)) {
+                        (Ok(V::Known(x)), Ok(V::Known(y))) if self.equal(&x, &y) => V::Known(x),
+                        (Ok(x), Ok(y)) => V::Unknown(merge(merge(r, reasons(x)), reasons(y))),
+                        (Err(e @ EvalError::StepBudget { .. }), _)
+                        | (_, Err(e @ EvalError::StepBudget { .. })) => return Err(e),
+                        (x, y) => V::Unknown(merge(
+                            merge(r, x.map(reasons).unwrap_or_default()),
+                            y.map(reasons).unwrap_or_default(),
+                        )),
                     }
                 }
             },
@@ -620,7 +633,8 @@ impl<'a> Ctx<'a> {
         let mut count = 0u32;
         let mut sum = Decimal::ZERO;
         let mut kept = Vec::new();
-        for &i in idx.iter() {
+        for k in 0..idx.len() {
+            let Some(i) = idx.get(k) else { break };
             self.env.push(Val::Record(slot, i));
             let v = self.eval(body);
             self.env.pop();
@@ -658,7 +672,7 @@ impl<'a> Ctx<'a> {
             ListFn::Sum => Val::Num(sum),
             ListFn::Any => Val::Bool(false),
             ListFn::All => Val::Bool(true),
-            ListFn::Filter => Val::List(slot, Rc::from(kept)),
+            ListFn::Filter => Val::List(slot, Selection::Some(Rc::from(kept))),
             ListFn::First => return Ok(V::Unknown(Vec::new())),
         }))
     }
@@ -698,7 +712,7 @@ impl<'a> Ctx<'a> {
                 }
             }
             (ScalarFn::Round, [Val::Num(x), Val::Num(p)]) => {
-                let places = u32::try_from(p.mantissa()).unwrap_or(2).min(10);
+                let places = p.trunc().to_u32().unwrap_or(2).min(10);
                 Val::Num(x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
             }
             (ScalarFn::Age, [Val::Date(b)]) => Val::Num(Decimal::from(full_years(*b, self.as_of))),

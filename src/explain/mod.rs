@@ -180,7 +180,7 @@ pub fn fmt_val(engine: &Engine, v: &Val) -> String {
         Val::Date(d) => d.to_string(),
         Val::Sym(s) => engine.sym(*s).to_string(),
         Val::Str(s) => s.to_string(),
-        Val::List(_, idx) => format!("[{} records]", idx.len()),
+        Val::List(_, sel) => format!("[{} records]", sel.len()),
         Val::Record(_, i) => format!("record {i}"),
     }
 }

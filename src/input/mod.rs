@@ -8,9 +8,9 @@ mod err;
 
 pub use err::InputError;
 
-use crate::check::{parse_date, parse_decimal};
+use crate::check::{edit_distance, parse_date, parse_decimal};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Engine, FactDef, FactId, FactSlot, FactType, Val};
+use crate::ir::{Engine, FactDef, FactId, FactSlot, FactType, ObjectShape, ShapeChild, Val};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -79,8 +79,7 @@ pub fn decode(
             scalars: vec![None; engine.schema.scalars as usize],
             lists: vec![None; engine.schema.lists.len()],
         },
-        dates_to_check: Vec::new(),
-        prefixes: prefixes(engine),
+        path: Vec::new(),
     };
     let Json::Object(obj) = case else {
         return Err(vec![diag(
@@ -96,64 +95,33 @@ pub fn decode(
         Some(Json::String(s)) => match parse_date(s) {
             Some(d) => Some(d),
             None => {
-                d.error(InputError::BadDate { text: s.clone() }, "as_of");
+                d.errors
+                    .push(diag(InputError::BadDate { text: s.clone() }, "as_of"));
                 None
             }
         },
         Some(other) => {
-            d.error(
+            d.errors.push(diag(
                 InputError::WrongType {
                     expected: "a date string".into(),
                     found: json_kind(other).into(),
                 },
                 "as_of",
-            );
+            ));
             None
         }
     };
     match as_of.or(case_as_of) {
         Some(a) => d.facts.as_of = a,
-        None if d.errors.is_empty() => d.error(InputError::MissingAsOf, "as_of"),
+        None if d.errors.is_empty() => d.errors.push(diag(InputError::MissingAsOf, "as_of")),
         None => {}
     }
-    d.object(obj, "");
-    let as_of = d.facts.as_of;
-    if as_of != NaiveDate::MIN {
-        for (date, path) in std::mem::take(&mut d.dates_to_check) {
-            if date > as_of {
-                d.error(
-                    InputError::DateAfterAsOf {
-                        date: date.to_string(),
-                        as_of: as_of.to_string(),
-                    },
-                    &path,
-                );
-            }
-        }
-    }
+    d.object(obj, &engine.schema.shape, true);
     if d.errors.is_empty() {
         Ok(d.facts)
     } else {
         Err(d.errors)
     }
-}
-
-/// Every object path that leads to a declared fact (`household`, `business.loan`).
-fn prefixes(engine: &Engine) -> BTreeMap<String, ()> {
-    let mut out = BTreeMap::new();
-    for f in &engine.schema.facts {
-        let scalar_part = f.path.split("[]").next().unwrap_or("");
-        let mut acc = String::new();
-        let segments: Vec<&str> = scalar_part.split('.').collect();
-        for s in segments.iter().take(segments.len().saturating_sub(1)) {
-            if !acc.is_empty() {
-                acc.push('.');
-            }
-            acc.push_str(s);
-            out.insert(acc.clone(), ());
-        }
-    }
-    out
 }
 
 fn json_kind(v: &Json) -> &'static str {
@@ -167,88 +135,96 @@ fn json_kind(v: &Json) -> &'static str {
     }
 }
 
-struct Decoder<'e> {
+/// One step of a case-file path.
+#[derive(Clone, Copy)]
+enum Seg<'j> {
+    Key(&'j str),
+    Index(usize),
+}
+
+struct Decoder<'e, 'j> {
     engine: &'e Engine,
     errors: Vec<Diagnostic>,
     facts: Facts,
-    dates_to_check: Vec<(NaiveDate, String)>,
-    prefixes: BTreeMap<String, ()>,
+    /// Where the decoder is; turned into text only for an error.
+    path: Vec<Seg<'j>>,
 }
 
-impl<'e> Decoder<'e> {
-    fn error(&mut self, e: InputError, path: &str) {
-        self.errors.push(diag(e, path));
+impl<'e, 'j> Decoder<'e, 'j> {
+    fn path_text(&self) -> String {
+        let mut out = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Key(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Seg::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        out
     }
 
-    fn unknown_field(&mut self, path: &str, candidates: Vec<&str>) {
-        let field = path.rsplit('.').next().unwrap_or(path).to_string();
+    fn error(&mut self, e: InputError) {
+        let path = self.path_text();
+        self.errors.push(diag(e, &path));
+    }
+
+    fn unknown_field<'n>(&mut self, field: &str, candidates: impl Iterator<Item = &'n String>) {
         let suggestion = candidates
-            .into_iter()
-            .map(|c| (strsim(c, &field), c))
+            .map(|c| (edit_distance(c, field), c))
             .filter(|(d, _)| *d <= 3)
             .min()
             .map(|(_, c)| c.to_string());
-        self.error(InputError::UnknownField { field, suggestion }, path);
+        self.error(InputError::UnknownField {
+            field: field.to_string(),
+            suggestion,
+        });
     }
 
-    fn object(&mut self, obj: &serde_json::Map<String, Json>, prefix: &str) {
+    fn object(
+        &mut self,
+        obj: &'j serde_json::Map<String, Json>,
+        shape: &'e ObjectShape,
+        top: bool,
+    ) {
         for (key, value) in obj {
-            if prefix.is_empty() && key == "as_of" {
+            if top && key == "as_of" {
                 continue;
             }
-            let path = if prefix.is_empty() {
-                key.clone()
-            } else {
-                format!("{prefix}.{key}")
-            };
-            if let Some(&fid) = self.engine.schema.by_path.get(&path) {
-                self.fact(fid, value, &path);
-            } else if self.prefixes.contains_key(&path) {
-                match value {
+            self.path.push(Seg::Key(key));
+            match shape.children.get(key) {
+                Some(ShapeChild::Fact(fid)) => self.fact(*fid, value),
+                Some(ShapeChild::Object(inner)) => match value {
                     Json::Null => {}
-                    Json::Object(inner) => self.object(inner, &path),
-                    other => self.error(
-                        InputError::WrongType {
-                            expected: "an object".into(),
-                            found: json_kind(other).into(),
-                        },
-                        &path,
-                    ),
-                }
-            } else {
-                let siblings: Vec<String> = self
-                    .engine
-                    .schema
-                    .by_path
-                    .keys()
-                    .chain(self.prefixes.keys())
-                    .filter_map(|p| {
-                        let rest = if prefix.is_empty() {
-                            Some(p.as_str())
-                        } else {
-                            p.strip_prefix(prefix).and_then(|r| r.strip_prefix('.'))
-                        }?;
-                        (!rest.contains('.') && !rest.contains("[]")).then(|| rest.to_string())
-                    })
-                    .collect();
-                self.unknown_field(&path, siblings.iter().map(String::as_str).collect());
+                    Json::Object(o) => self.object(o, inner, false),
+                    other => self.error(InputError::WrongType {
+                        expected: "an object".into(),
+                        found: json_kind(other).into(),
+                    }),
+                },
+                None => self.unknown_field(key, shape.children.keys()),
             }
+            self.path.pop();
         }
     }
 
-    fn fact(&mut self, fid: FactId, value: &Json, path: &str) {
-        let Some(def) = self.engine.schema.fact(fid) else {
+    fn fact(&mut self, fid: FactId, value: &'j Json) {
+        let engine = self.engine;
+        let Some(def) = engine.schema.fact(fid) else {
             return;
         };
         match def.slot {
             FactSlot::Scalar(s) => {
-                let v = self.scalar(def, value, path);
+                let v = self.scalar(def, value);
                 if let Some(slot) = self.facts.scalars.get_mut(s as usize) {
                     *slot = v;
                 }
             }
             FactSlot::List(s) => {
-                let records = self.list(s, def, value, path);
+                let records = self.list(s, def, value);
                 if let Some(slot) = self.facts.lists.get_mut(s as usize) {
                     *slot = records;
                 }
@@ -257,139 +233,113 @@ impl<'e> Decoder<'e> {
         }
     }
 
-    fn list(&mut self, slot: u32, def: &FactDef, value: &Json, path: &str) -> Option<Vec<Record>> {
+    fn list(&mut self, slot: u32, def: &'e FactDef, value: &'j Json) -> Option<Vec<Record>> {
         let items = match value {
             Json::Null => return None,
             Json::Array(items) => items,
             other => {
-                self.error(
-                    InputError::WrongType {
-                        expected: "a list".into(),
-                        found: json_kind(other).into(),
-                    },
-                    path,
-                );
+                self.error(InputError::WrongType {
+                    expected: "a list".into(),
+                    found: json_kind(other).into(),
+                });
                 return None;
             }
         };
         if items.len() > MAX_RECORDS {
-            self.error(InputError::TooManyRecords { limit: MAX_RECORDS }, path);
+            self.error(InputError::TooManyRecords { limit: MAX_RECORDS });
             return None;
         }
         let engine = self.engine;
-        let fields: &[FactId] = engine
+        let empty = BTreeMap::new();
+        let fields = engine
             .schema
-            .lists
+            .list_fields
             .get(slot as usize)
-            .map_or(&[], |(_, f)| f.as_slice());
+            .unwrap_or(&empty);
         let mut records = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let rpath = format!("{path}[{i}]");
+            self.path.push(Seg::Index(i));
             let mut record: Record = vec![None; fields.len()];
             match item {
                 Json::Object(obj) => {
                     for (key, v) in obj {
-                        let fpath = format!("{}[].{key}", def.path);
-                        let found = engine.schema.by_path.get(&fpath).copied().and_then(|f| {
-                            let fd = engine.schema.fact(f)?;
-                            match fd.slot {
-                                FactSlot::Field(_, idx) => Some((fd, idx)),
-                                _ => None,
-                            }
-                        });
-                        let vpath = format!("{rpath}.{key}");
-                        match found {
-                            Some((fd, idx)) => {
-                                let val = self.scalar(fd, v, &vpath);
-                                if let Some(r) = record.get_mut(idx as usize) {
-                                    *r = val;
+                        self.path.push(Seg::Key(key));
+                        match fields.get(key) {
+                            Some(&(fid, idx)) => {
+                                if let Some(fd) = engine.schema.fact(fid) {
+                                    let val = self.scalar(fd, v);
+                                    if let Some(r) = record.get_mut(idx as usize) {
+                                        *r = val;
+                                    }
                                 }
                             }
-                            None => {
-                                let names: Vec<&str> = fields
-                                    .iter()
-                                    .filter_map(|f| engine.schema.fact(*f))
-                                    .filter_map(|f| f.path.rsplit('.').next())
-                                    .collect();
-                                self.unknown_field(&vpath, names);
-                            }
+                            None => self.unknown_field(key, fields.keys()),
                         }
+                        self.path.pop();
                     }
                 }
-                other => self.error(
-                    InputError::WrongType {
-                        expected: "an object".into(),
-                        found: json_kind(other).into(),
-                    },
-                    &rpath,
-                ),
+                other => self.error(InputError::WrongType {
+                    expected: "an object".into(),
+                    found: json_kind(other).into(),
+                }),
             }
+            self.path.pop();
             records.push(record);
         }
-        // Record-level constraints.
-        for &f in fields {
-            let Some(fd) = engine.schema.fact(f) else {
+        self.record_constraints(def, fields, &records);
+        Some(records)
+    }
+
+    /// `unique` fields and `exactly_one` of a list.
+    fn record_constraints(
+        &mut self,
+        def: &FactDef,
+        fields: &BTreeMap<String, (FactId, u32)>,
+        records: &[Record],
+    ) {
+        let engine = self.engine;
+        for (name, &(fid, idx)) in fields {
+            if !engine.schema.fact(fid).is_some_and(|f| f.unique) {
                 continue;
-            };
-            let FactSlot::Field(_, idx) = fd.slot else {
-                continue;
-            };
-            if fd.unique {
-                let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-                for (i, r) in records.iter().enumerate() {
-                    if let Some(Some(v)) = r.get(idx as usize) {
-                        let text = val_text(engine, v);
-                        if seen.insert(text.clone(), i).is_some() {
-                            let field = fd.path.rsplit('.').next().unwrap_or("");
-                            self.error(
-                                InputError::DuplicateValue { value: text },
-                                &format!("{path}[{i}].{field}"),
-                            );
-                        }
+            }
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            for (i, r) in records.iter().enumerate() {
+                if let Some(Some(v)) = r.get(idx as usize) {
+                    let text = val_text(engine, v);
+                    if seen.insert(text.clone(), i).is_some() {
+                        let path = format!("{}[{i}].{name}", self.path_text());
+                        self.errors
+                            .push(diag(InputError::DuplicateValue { value: text }, &path));
                     }
                 }
             }
         }
         if let Some(rule) = &def.exactly_one {
-            let field_path = format!("{}[].{}", def.path, rule.field);
-            if let Some(FactSlot::Field(_, idx)) = engine
-                .schema
-                .by_path
-                .get(&field_path)
-                .and_then(|f| engine.schema.fact(*f))
-                .map(|f| f.slot)
-            {
+            if let Some(&(_, idx)) = fields.get(&rule.field) {
                 let found = records
                     .iter()
                     .filter(|r| matches!(r.get(idx as usize), Some(Some(v)) if val_text(engine, v) == rule.value))
                     .count();
                 if found != 1 {
-                    self.error(
-                        InputError::ExactlyOne {
-                            field: rule.field.clone(),
-                            value: rule.value.clone(),
-                            found,
-                        },
-                        path,
-                    );
+                    self.error(InputError::ExactlyOne {
+                        field: rule.field.clone(),
+                        value: rule.value.clone(),
+                        found,
+                    });
                 }
             }
         }
-        Some(records)
     }
 
-    fn scalar(&mut self, def: &FactDef, value: &Json, path: &str) -> Option<Val> {
+    fn scalar(&mut self, def: &FactDef, value: &Json) -> Option<Val> {
         if value.is_null() {
             return None;
         }
         let wrong = |me: &mut Self, expected: &str| {
-            me.error(
-                InputError::WrongType {
-                    expected: expected.into(),
-                    found: json_kind(value).into(),
-                },
-                path,
-            );
+            me.error(InputError::WrongType {
+                expected: expected.into(),
+                found: json_kind(value).into(),
+            });
             None
         };
         match &def.ty {
@@ -400,13 +350,20 @@ impl<'e> Decoder<'e> {
             FactType::Date => match value {
                 Json::String(s) => match parse_date(s) {
                     Some(d) => {
-                        if def.not_after_as_of {
-                            self.dates_to_check.push((d, path.to_string()));
+                        if def.not_after_as_of
+                            && self.facts.as_of != NaiveDate::MIN
+                            && d > self.facts.as_of
+                        {
+                            let as_of = self.facts.as_of.to_string();
+                            self.error(InputError::DateAfterAsOf {
+                                date: d.to_string(),
+                                as_of,
+                            });
                         }
                         Some(Val::Date(d))
                     }
                     None => {
-                        self.error(InputError::BadDate { text: s.clone() }, path);
+                        self.error(InputError::BadDate { text: s.clone() });
                         None
                     }
                 },
@@ -416,13 +373,10 @@ impl<'e> Decoder<'e> {
                 Json::String(s) => match self.engine.sym_index.get(s) {
                     Some(&sym) if values.contains(s) => Some(Val::Sym(sym)),
                     _ => {
-                        self.error(
-                            InputError::BadEnumValue {
-                                value: s.clone(),
-                                allowed: values.clone(),
-                            },
-                            path,
-                        );
+                        self.error(InputError::BadEnumValue {
+                            value: s.clone(),
+                            allowed: values.clone(),
+                        });
                         None
                     }
                 },
@@ -453,20 +407,17 @@ impl<'e> Decoder<'e> {
                 let Some(n) = n else {
                     return wrong(self, "a decimal number");
                 };
-                self.check_number(def, n, path)
+                self.check_number(def, n)
             }
             FactType::List => None,
         }
     }
 
-    fn check_number(&mut self, def: &FactDef, n: Decimal, path: &str) -> Option<Val> {
+    fn check_number(&mut self, def: &FactDef, n: Decimal) -> Option<Val> {
         if def.ty == FactType::Integer && !n.is_integer() {
-            self.error(
-                InputError::NotInteger {
-                    value: n.to_string(),
-                },
-                path,
-            );
+            self.error(InputError::NotInteger {
+                value: n.to_string(),
+            });
             return None;
         }
         let negative_allowed = def.min.is_some_and(|m| m < Decimal::ZERO);
@@ -474,25 +425,19 @@ impl<'e> Decoder<'e> {
             && !negative_allowed
             && matches!(def.ty, FactType::Money | FactType::Integer)
         {
-            self.error(
-                InputError::NegativeAmount {
-                    value: n.normalize().to_string(),
-                },
-                path,
-            );
+            self.error(InputError::NegativeAmount {
+                value: n.normalize().to_string(),
+            });
             return None;
         }
         let below = def.min.is_some_and(|m| n < m);
         let above = def.max.is_some_and(|m| n > m);
         if below || above {
-            self.error(
-                InputError::OutOfRange {
-                    value: n.normalize().to_string(),
-                    min: def.min.map_or("-∞".into(), |m| m.normalize().to_string()),
-                    max: def.max.map_or("∞".into(), |m| m.normalize().to_string()),
-                },
-                path,
-            );
+            self.error(InputError::OutOfRange {
+                value: n.normalize().to_string(),
+                min: def.min.map_or("-∞".into(), |m| m.normalize().to_string()),
+                max: def.max.map_or("∞".into(), |m| m.normalize().to_string()),
+            });
             return None;
         }
         Some(Val::Num(n))
@@ -520,20 +465,4 @@ fn val_text(engine: &Engine, v: &Val) -> String {
         Val::Date(d) => d.to_string(),
         Val::List(..) | Val::Record(..) => String::new(),
     }
-}
-
-fn strsim(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
 }
