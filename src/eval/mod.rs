@@ -311,16 +311,27 @@ impl<'a> Ctx<'a> {
                 return Ok(out);
             }
         }
+        // A condition that fails on confirmed values alone settles the
+        // benefit: without a trace, the rest need not be evaluated. (With a
+        // trace every condition is evaluated for the explanation; the status,
+        // estimate flag and warnings come out the same either way.)
+        let mut settled = false;
         for c in &b.conditions {
             let (v, usage, params) = self.eval_tracked(&c.node)?;
+            let t = truth(&v);
+            settled = t == Truth::Fail && usage.unconfirmed.is_empty();
             out.conditions.push(ConditionOutcome {
-                truth: truth(&v),
+                truth: t,
                 reasons: reasons(v),
                 usage,
                 params,
             });
+            if settled && self.trace.is_none() {
+                break;
+            }
         }
-        if !b.higher_tiers.is_empty() {
+        let stopped = settled && self.trace.is_none();
+        if !b.higher_tiers.is_empty() && !stopped {
             let mut v = V::Known(Val::Bool(true));
             let mut usage = Usage::default();
             for &h in &b.higher_tiers {
@@ -351,14 +362,29 @@ impl<'a> Ctx<'a> {
         } else {
             Status::Eligible
         };
-        // The parameters the outcome depends on: for an ineligible benefit,
-        // those of the failing conditions; otherwise all.
-        for c in &out.conditions {
-            if out.status != Status::Ineligible || c.truth == Truth::Fail {
-                out.usage.union(&c.usage);
+        // The parameters the outcome depends on. Ineligible: the first
+        // condition that fails on confirmed values alone, if there is one
+        // (the outcome is then certain); else every failing condition (each
+        // failure rests on a value below `confirmed`: an estimate).
+        // Otherwise: every condition.
+        let certain_failure = out
+            .conditions
+            .iter()
+            .find(|c| c.truth == Truth::Fail && c.usage.unconfirmed.is_empty());
+        match (out.status, certain_failure) {
+            (Status::Ineligible, Some(c)) => out.usage = c.usage,
+            (Status::Ineligible, None) => {
+                for c in out.conditions.iter().filter(|c| c.truth == Truth::Fail) {
+                    out.usage.union(&c.usage);
+                }
             }
-            if out.status == Status::Undetermined && c.truth == Truth::Unknown {
-                out.reasons = merge(std::mem::take(&mut out.reasons), c.reasons.clone());
+            _ => {
+                for c in &out.conditions {
+                    out.usage.union(&c.usage);
+                    if out.status == Status::Undetermined && c.truth == Truth::Unknown {
+                        out.reasons = merge(std::mem::take(&mut out.reasons), c.reasons.clone());
+                    }
+                }
             }
         }
         if out.status == Status::Eligible {

@@ -1,0 +1,107 @@
+//! Explanations are opt-in: with them on or off, every case gets the same
+//! statuses, amounts, estimate flags, missing facts, warnings and questions;
+//! and the same case gives byte-identical output every time.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use huimin::api::{self, Options};
+use serde_json::Value;
+use support::households::{household, Rng};
+
+fn engine() -> api::Engine {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    api::load(&files).unwrap_or_else(|d| panic!("{d:?}"))
+}
+
+fn without_explanations(mut v: Value) -> Value {
+    for p in v["programs"].as_array_mut().unwrap() {
+        for b in p["benefits"].as_array_mut().unwrap() {
+            b["explanation"] = Value::Null;
+        }
+    }
+    v
+}
+
+/// The packs' own cases and 2 000 generated households.
+fn cases(engine: &api::Engine) -> Vec<Value> {
+    let mut out = Vec::new();
+    for pack in &engine.packs {
+        for t in &pack.tests {
+            let mut case = api::toml_to_json(&toml::Value::Table(t.case.clone()));
+            if let Some(a) = &t.as_of {
+                case["as_of"] = Value::String(a.0.clone());
+            }
+            out.push(case);
+        }
+    }
+    let mut rng = Rng(0x00c0_ffee_1234_5678);
+    out.extend((0..2000).map(|_| household(&mut rng)));
+    out
+}
+
+#[test]
+fn outcomes_do_not_depend_on_whether_explanations_are_built() {
+    let engine = engine();
+    let on = Options {
+        explain: Some(true),
+        ..Default::default()
+    }
+    .settings(true)
+    .unwrap();
+    let off = Options {
+        explain: Some(false),
+        ..Default::default()
+    }
+    .settings(false)
+    .unwrap();
+    let mut compared = 0;
+    for case in cases(&engine) {
+        let (a, b) = (
+            api::evaluate(&engine, &case, on),
+            api::evaluate(&engine, &case, off),
+        );
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                let a = without_explanations(serde_json::to_value(&a).unwrap());
+                let b = serde_json::to_value(&b).unwrap();
+                assert_eq!(a, b, "case {case}");
+                compared += 1;
+            }
+            (Err(a), Err(b)) => assert_eq!(a, b),
+            (a, b) => panic!("one mode failed: {a:?} / {b:?} for {case}"),
+        }
+    }
+    assert!(compared > 2000, "compared only {compared} cases");
+}
+
+#[test]
+fn the_same_case_gives_byte_identical_output() {
+    let engine = engine();
+    let s = Options::default().settings(true).unwrap();
+    let mut rng = Rng(7);
+    for _ in 0..200 {
+        let case = household(&mut rng);
+        let first = api::envelope(&api::evaluate(&engine, &case, s)).to_string();
+        let again = api::envelope(&api::evaluate(&engine, &case, s)).to_string();
+        assert_eq!(first, again);
+        assert!(first.contains(&engine.hash));
+    }
+}
