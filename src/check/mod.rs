@@ -1293,7 +1293,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             .map_or_else(String::new, |f| f.path.clone())
     }
 
-    fn expect(&mut self, cx: &ExprCx, span: Span, got: &Ty, want: &Ty) {
+    fn expect_type(&mut self, cx: &ExprCx, span: Span, got: &Ty, want: &Ty) {
         if !compatible(got, want) {
             let (found, expected) = (self.ty_name(got), self.ty_name(want));
             self.err_expr(cx, span, CheckError::TypeMismatch { expected, found });
@@ -1360,12 +1360,12 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             ExprKind::Name(_) | ExprKind::Field(..) => self.lower_path(cx, e),
             ExprKind::Neg(x) => {
                 let (n, t) = self.lower(cx, x);
-                self.expect(cx, x.span, &t, &Ty::Num);
+                self.expect_type(cx, x.span, &t, &Ty::Num);
                 (Node::Neg(Box::new(n)), Ty::Num)
             }
             ExprKind::Not(x) => {
                 let (n, t) = self.lower(cx, x);
-                self.expect(cx, x.span, &t, &Ty::Bool);
+                self.expect_type(cx, x.span, &t, &Ty::Bool);
                 (Node::Not(Box::new(n)), Ty::Bool)
             }
             ExprKind::Binary(op, a, b) => self.lower_binary(cx, *op, a, b),
@@ -1424,7 +1424,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             }
             ExprKind::If(c, a, b) => {
                 let (cn, ct) = self.lower(cx, c);
-                self.expect(cx, c.span, &ct, &Ty::Bool);
+                self.expect_type(cx, c.span, &ct, &Ty::Bool);
                 let (an, at) = self.lower(cx, a);
                 let (bn, bt) = self.lower(cx, b);
                 self.check_same(cx, b.span, &at, &bt);
@@ -1472,13 +1472,13 @@ impl<'c, 'a> Lowerer<'c, 'a> {
         let (bn, bt) = self.lower(cx, b);
         let ty = match op {
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
-                self.expect(cx, a.span, &at, &Ty::Num);
-                self.expect(cx, b.span, &bt, &Ty::Num);
+                self.expect_type(cx, a.span, &at, &Ty::Num);
+                self.expect_type(cx, b.span, &bt, &Ty::Num);
                 Ty::Num
             }
             BinOp::And | BinOp::Or => {
-                self.expect(cx, a.span, &at, &Ty::Bool);
-                self.expect(cx, b.span, &bt, &Ty::Bool);
+                self.expect_type(cx, a.span, &at, &Ty::Bool);
+                self.expect_type(cx, b.span, &bt, &Ty::Bool);
                 Ty::Bool
             }
             BinOp::Eq | BinOp::Ne => {
@@ -1696,7 +1696,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                     span: pspan,
                 }), Arg::Expr(d)] => {
                     let (dn, dt) = self.lower(cx, d);
-                    self.expect(cx, d.span, &dt, &Ty::Date);
+                    self.expect_type(cx, d.span, &dt, &Ty::Date);
                     match self.visible_param(cx.pack, p) {
                         Some(pid) => (Node::Param(pid, Some(Box::new(dn))), Ty::Num),
                         None => {
@@ -1795,7 +1795,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                         let (bn, bt) = self.lower(cx, body);
                         self.locals.pop();
                         let want = if f == ListFn::Sum { Ty::Num } else { Ty::Bool };
-                        self.expect(cx, body.span, &bt, &want);
+                        self.expect_type(cx, body.span, &bt, &want);
                         Some(Box::new(bn))
                     }
                     None => None,
@@ -1865,7 +1865,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                     return err_node;
                 }
                 for ((_, t, s), want) in lowered.iter().zip(sig) {
-                    self.expect(cx, *s, t, want);
+                    self.expect_type(cx, *s, t, want);
                 }
                 if f == ScalarFn::Round {
                     let ok = matches!(lowered.get(1), Some((Node::Const(Const::Num(d)), _, _)) if d.is_integer() && *d >= Decimal::ZERO && *d <= Decimal::from(10));
