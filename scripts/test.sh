@@ -18,9 +18,17 @@ cargo clippy --all-targets -- -D warnings
 
 step "unit and integration tests"
 cargo nextest run --no-fail-fast
-# nextest does not run doc tests
-cargo test --doc --quiet
 
 step "rule packs: check, run their tests, require full coverage"
 cargo run --quiet --release -- check
 cargo run --quiet --release -- test --require-full-coverage
+
+step "npm dependencies"
+if [ ! -d node_modules ] || ! npm ls --silent >/dev/null 2>&1; then npm ci --no-audit --no-fund; fi
+
+step "WebAssembly package: build (installs the target, wasm-bindgen-cli, wasm-opt if missing) and Node tests"
+npm run --silent build
+npm test
+
+step "web form: browser tests (installs Chromium if missing)"
+npm run --silent test:browser

@@ -14,3 +14,5 @@ pub mod explain;
 pub mod input;
 pub mod ir;
 pub mod syntax;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -1,0 +1,47 @@
+//! Embeds the shipped rule packs (`rules/*.toml`) in the WebAssembly build.
+//!
+//! For `wasm32` targets it writes `$OUT_DIR/default_packs.rs`: a list of
+//! `(file name, include_str!(…))` sorted by file name, the order in which the
+//! command line reads a rules folder, so `Engine.withDefaultPacks()` has the
+//! same content hash as `huimin check`. Native builds read packs from disk and
+//! get nothing from here.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=rules");
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() != Ok("wasm32") {
+        return Ok(());
+    }
+    let manifest = std::env::var("CARGO_MANIFEST_DIR")?;
+    let rules = Path::new(&manifest).join("rules");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&rules)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            files.push((name, path));
+        }
+    }
+    files.sort();
+    let mut out = String::from(
+        "/// The shipped rule packs, `(file name, text)`, sorted by file name.\n\
+         pub const DEFAULT_PACKS: &[(&str, &str)] = &[\n",
+    );
+    for (name, path) in &files {
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            path.to_string_lossy()
+        )?;
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR")?).join("default_packs.rs");
+    std::fs::write(dest, out)?;
+    Ok(())
+}

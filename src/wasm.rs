@@ -1,0 +1,223 @@
+//! The WebAssembly adapter: JS value → [`api`] call → JS value, nothing more.
+//!
+//! An [`Engine`] holds compiled packs, so a page or a script compiles once and
+//! evaluates many times. An evaluation returns the `{ ok, value | errors }`
+//! envelope of [`api::envelope`]; every result becomes plain JS objects by
+//! `JSON.parse` of the very JSON text the command line prints, so it equals
+//! the CLI's output byte for byte once `JSON.stringify`-ed. User mistakes come back as values; only
+//! misuse of the API itself (an argument of the wrong type, an unknown option)
+//! throws, as a `TypeError`. Nothing here panics.
+//!
+//! Cases cross the boundary as JSON text: an object is `JSON.stringify`-ed by
+//! the JS engine and parsed by `serde_json`, which was measured faster than
+//! walking the object with `serde-wasm-bindgen` (see `docs/npm-package.md`),
+//! gives exactly the CLI's reading of numbers, and keeps the CLI's size and
+//! nesting limits (a cyclic or absurdly deep object cannot exhaust the stack).
+
+use crate::api::{self, Options, Settings};
+use crate::diagnostic::Diagnostic;
+use crate::input;
+use js_sys::{Array, Object, TypeError, JSON};
+use serde_json::Value as Json;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+include!(concat!(env!("OUT_DIR"), "/default_packs.rs"));
+
+/// Compiled rule packs, ready to evaluate cases.
+#[wasm_bindgen]
+pub struct Engine {
+    inner: api::Engine,
+}
+
+/// A thrown `TypeError` for misuse of the API.
+fn type_error(message: String) -> JsValue {
+    TypeError::new(&message).into()
+}
+
+/// JSON → plain JS object, by `JSON.parse` of the text the CLI would print.
+fn to_js(value: &Json) -> Result<JsValue, JsValue> {
+    JSON::parse(&value.to_string())
+}
+
+/// Reads `options`: `undefined`/`null` mean defaults; a value of the wrong
+/// type or an unknown key throws; a bad value (a language, a date) comes back
+/// as diagnostics.
+fn settings(
+    options: &JsValue,
+    method: &str,
+    explain_default: bool,
+) -> Result<Result<Settings, Vec<Diagnostic>>, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Options::default().settings(explain_default));
+    }
+    if !options.is_object() || Array::is_array(options) {
+        return Err(type_error(format!(
+            "{method}: options must be an object such as {{ asOf: \"2025-03-01\", lang: \"en\", explain: true }}"
+        )));
+    }
+    let text = json_text(options, method, "options")?;
+    let opts: Options = serde_json::from_str(&text).map_err(|e| {
+        // serde_json appends the position in the JSON text, which the caller
+        // never wrote: leave it out.
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m)
+            .to_string();
+        type_error(format!("{method}: bad options: {message}"))
+    })?;
+    Ok(opts.settings(explain_default))
+}
+
+/// A case (or a claim) as JSON text: a string is taken as JSON text, an
+/// object (or array) is `JSON.stringify`-ed.
+fn json_text(value: &JsValue, method: &str, what: &str) -> Result<String, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    if !value.is_object() {
+        return Err(type_error(format!(
+            "{method}: {what} must be an object or a JSON string, not {}",
+            value.js_typeof().as_string().unwrap_or_default()
+        )));
+    }
+    let text = JSON::stringify(value).map_err(|e| {
+        let reason = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        type_error(format!(
+            "{method}: {what} cannot be written as JSON: {reason}"
+        ))
+    })?;
+    Ok(String::from(text))
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// The shipped rule packs (`rules/*.toml`, embedded at build time).
+    #[wasm_bindgen(js_name = withDefaultPacks)]
+    pub fn with_default_packs() -> Result<Engine, JsValue> {
+        let files: Vec<(String, String)> = DEFAULT_PACKS
+            .iter()
+            .map(|(name, text)| ((*name).to_string(), (*text).to_string()))
+            .collect();
+        api::load(&files)
+            .map(|inner| Engine { inner })
+            .map_err(|errors| {
+                let codes: Vec<&str> = errors.iter().map(|d| d.code.as_str()).collect();
+                js_sys::Error::new(&format!(
+                    "the shipped rule packs do not compile: {}",
+                    codes.join(", ")
+                ))
+                .into()
+            })
+    }
+
+    /// Compiles rule packs given as `{ "name.toml": text, … }`:
+    /// `{ ok: true, value: Engine } | { ok: false, errors }`.
+    #[wasm_bindgen(js_name = fromPacks)]
+    pub fn from_packs(files: &JsValue) -> Result<JsValue, JsValue> {
+        const USAGE: &str =
+            "Engine.fromPacks expects an object mapping file names to rule-pack text, such as { \"household.toml\": text }";
+        if !files.is_object() || Array::is_array(files) {
+            return Err(type_error(USAGE.to_string()));
+        }
+        let mut packs = Vec::new();
+        for entry in Object::entries(files.unchecked_ref()).iter() {
+            let entry: Array = entry.unchecked_into();
+            let name = entry.get(0).as_string().unwrap_or_default();
+            let Some(text) = entry.get(1).as_string() else {
+                return Err(type_error(format!(
+                    "Engine.fromPacks: the text of `{name}` must be a string"
+                )));
+            };
+            packs.push((name, text));
+        }
+        // The command line reads a rules folder sorted by file name; the same
+        // order gives the same content hash.
+        packs.sort();
+        match api::load(&packs) {
+            Ok(inner) => {
+                let out = Object::new();
+                js_sys::Reflect::set(&out, &"ok".into(), &JsValue::TRUE)?;
+                js_sys::Reflect::set(&out, &"value".into(), &Engine { inner }.into())?;
+                Ok(out.into())
+            }
+            Err(errors) => to_js(&api::envelope::<()>(&Err(errors))),
+        }
+    }
+
+    /// Evaluates one case (an object or JSON text) with `{ asOf?, lang?,
+    /// explain? }` (explanations on by default): exactly `huimin eval`'s JSON.
+    pub fn evaluate(&self, case: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+        let text = json_text(case, "evaluate", "the case")?;
+        let r = settings(options, "evaluate", true)?
+            .and_then(|s| api::evaluate_text(&self.inner, &text, s));
+        to_js(&api::envelope(&r))
+    }
+
+    /// Evaluates a JSON-lines text (explanations off by default): exactly the
+    /// text `huimin batch` writes, one line per input line. When an option's
+    /// value is wrong, every line carries that error.
+    #[wasm_bindgen(js_name = evaluateBatch)]
+    pub fn evaluate_batch(&self, jsonl: &JsValue, options: &JsValue) -> Result<String, JsValue> {
+        let Some(text) = jsonl.as_string() else {
+            return Err(type_error(format!(
+                "evaluateBatch: expects JSON-lines text (a string), not {}",
+                jsonl.js_typeof().as_string().unwrap_or_default()
+            )));
+        };
+        match settings(options, "evaluateBatch", false)? {
+            Ok(s) => Ok(api::evaluate_batch(&self.inner, &text, s)),
+            Err(errors) => {
+                let line = api::envelope::<()>(&Err(errors)).to_string();
+                Ok(text.lines().map(|_| format!("{line}\n")).collect())
+            }
+        }
+    }
+
+    /// Compares a claimed outcome (`{ "pack.benefit": { status?, amount? } }`)
+    /// with the computed one: `{ ok, value: { agrees, checks, result } }`.
+    pub fn validate(
+        &self,
+        case: &JsValue,
+        claimed: &JsValue,
+        options: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let text = json_text(case, "validate", "the case")?;
+        let claimed_text = json_text(claimed, "validate", "the claimed outcome")?;
+        let claimed: Json = serde_json::from_str(&claimed_text)
+            .map_err(|e| type_error(format!("validate: the claimed outcome is not JSON: {e}")))?;
+        let r = settings(options, "validate", true)?.and_then(|s| {
+            let case = input::parse_json(&text)?;
+            api::validate(&self.inner, &case, &claimed, s)
+        });
+        to_js(&api::envelope(&r))
+    }
+
+    /// The declared facts: `{ jsonSchema, facts }`.
+    pub fn schema(&self) -> Result<JsValue, JsValue> {
+        to_js(&api::schema(&self.inner))
+    }
+
+    /// The programs and their benefits.
+    pub fn programs(&self) -> Result<JsValue, JsValue> {
+        to_js(&api::programs(&self.inner))
+    }
+
+    /// Runs the packs' own test cases: `{ passed, failed, tests, coverage }`.
+    #[wasm_bindgen(js_name = runTests)]
+    pub fn run_tests(&self) -> Result<JsValue, JsValue> {
+        let report = serde_json::to_value(api::run_tests(&self.inner))
+            .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+        to_js(&report)
+    }
+
+    /// The content hash of the packs (`sha256:…`).
+    #[wasm_bindgen(getter)]
+    pub fn hash(&self) -> String {
+        self.inner.hash.clone()
+    }
+}
