@@ -419,6 +419,18 @@ pub fn envelope<T: Serialize>(r: &Result<T, Vec<Diagnostic>>) -> Json {
     }
 }
 
+/// The same envelope as [`envelope`], serialised straight to text (no
+/// intermediate JSON tree): byte-identical, and faster for batches.
+pub fn envelope_text<T: Serialize>(r: &Result<T, Vec<Diagnostic>>) -> String {
+    let body = match r {
+        Ok(v) => serde_json::to_string(v).map(|b| format!("{{\"ok\":true,\"value\":{b}}}")),
+        Err(errors) => {
+            serde_json::to_string(errors).map(|b| format!("{{\"ok\":false,\"errors\":{b}}}"))
+        }
+    };
+    body.unwrap_or_else(|_| envelope(r).to_string())
+}
+
 /// Evaluates one line of a JSON-lines batch; the output line (no newline).
 pub fn batch_line(engine: &Engine, line: &str, s: Settings) -> String {
     let r = if line.trim().is_empty() {
@@ -432,7 +444,7 @@ pub fn batch_line(engine: &Engine, line: &str, s: Settings) -> String {
     } else {
         evaluate_text(engine, line, s)
     };
-    envelope(&r).to_string()
+    envelope_text(&r)
 }
 
 /// Evaluates a JSON-lines batch: one output line per input line, in order.

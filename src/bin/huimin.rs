@@ -268,9 +268,9 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
             let result = api::evaluate_text(&engine, &text, settings);
             match (&result, format) {
                 (Ok(r), Format::Text) => out(&api::render_text(r, settings.lang)),
-                (Ok(_), Format::Json) => out(&format!("{}\n", api::envelope(&result))),
+                (Ok(_), Format::Json) => out(&format!("{}\n", api::envelope_text(&result))),
                 (Err(d), Format::Json) => {
-                    out(&format!("{}\n", api::envelope(&result)));
+                    out(&format!("{}\n", api::envelope_text(&result)));
                     print_diagnostics(d, &[]);
                 }
                 (Err(d), Format::Text) => print_diagnostics(d, &[]),
