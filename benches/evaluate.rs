@@ -23,18 +23,7 @@ const CASES: usize = 10_000;
 
 fn engine() -> api::Engine {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().to_string(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
+    let files = api::read_pack_dir(&dir).unwrap();
     api::load(&files).unwrap_or_else(|d| panic!("rule packs do not check: {d:?}"))
 }
 

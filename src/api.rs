@@ -195,6 +195,29 @@ pub struct CaseResult {
     pub questions: Vec<Question>,
 }
 
+/// Reads every `*.toml` file of a folder as `(file name, text)`, sorted by
+/// name: the order the hash and the packs' loading use.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_pack_dir(dir: &std::path::Path) -> Result<Vec<(String, String)>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read rules folder `{}`: {e}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            files.push((name, text));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// Compiles pack files (`(file name, text)`).
 pub fn load(files: &[(String, String)]) -> Result<Engine, Vec<Diagnostic>> {
     check::check(files)

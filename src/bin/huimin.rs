@@ -117,27 +117,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads every `*.toml` file of a folder, sorted by name.
-fn read_packs(dir: &Path) -> Result<Vec<(String, String)>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read rules folder `{}`: {e}", dir.display()))?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.extension().is_some_and(|x| x == "toml") {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            files.push((name, text));
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
 fn print_diagnostics(diags: &[Diagnostic], files: &[(String, String)]) {
     for d in diags {
         let src = d
@@ -155,7 +134,7 @@ fn print_diagnostics(diags: &[Diagnostic], files: &[(String, String)]) {
 }
 
 fn load(dir: &Path) -> Result<Result<Engine, ExitCode>, String> {
-    let files = read_packs(dir)?;
+    let files = api::read_pack_dir(dir)?;
     Ok(match api::load(&files) {
         Ok(e) => Ok(e),
         Err(diags) => {
