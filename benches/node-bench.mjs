@@ -102,7 +102,7 @@ function wasmBatch() {
   return { seconds, cpu: (c.user + c.system) / 1e6 };
 }
 function nativeBatch(pinned) {
-  const bin = path.join(REPO, 'target/release/huimin');
+  const bin = path.join(process.env.CARGO_TARGET_DIR ? path.resolve(REPO, process.env.CARGO_TARGET_DIR) : path.join(REPO, 'target'), 'release/huimin');
   const args = ['batch', input, '--quiet', '-o', path.join(tmp, 'native.jsonl'), '--rules', path.join(REPO, 'rules')];
   const c0 = childrenCpu();
   const t0 = performance.now();

@@ -65,7 +65,7 @@ for variant in "${VARIANTS[@]}"; do
   read -r name profile bindgen_target level ext <<<"$variant"
   step "[$name] cargo build --lib --profile $profile --target $TARGET"
   cargo build --lib --profile "$profile" --target "$TARGET"
-  input=target/$TARGET/$profile/huimin.wasm
+  input=${CARGO_TARGET_DIR:-target}/$TARGET/$profile/huimin.wasm
   # wasm-bindgen and wasm-opt take a minute or two: skip them when their
   # input, the tools and the flags are what made the files in pkg/.
   stamp=$(

@@ -40,7 +40,7 @@ export function huiminBinary() {
     execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'huimin'], { cwd: REPO, stdio: 'inherit' });
     built = true;
   }
-  return path.join(REPO, 'target/release/huimin');
+  return path.join(process.env.CARGO_TARGET_DIR ? path.resolve(REPO, process.env.CARGO_TARGET_DIR) : path.join(REPO, 'target'), 'release/huimin');
 }
 
 /** Runs the native command line; returns stdout (the exit code is not checked). */
