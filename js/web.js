@@ -2,7 +2,7 @@
 // `Engine` synchronously:
 //
 //   import init, { Engine } from 'huimin';
-//   await init();                 // fetches huimin_bg.wasm beside this file
+//   await init();                 // fetches huimin_web_bg.wasm beside this file
 //   const engine = Engine.withDefaultPacks();
 //
 // `init({ module_or_path })` takes another URL, a Response or a compiled

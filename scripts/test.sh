@@ -15,6 +15,9 @@ cargo fmt --all -- --check
 
 step "lint"
 cargo clippy --all-targets -- -D warnings
+# src/wasm.rs is compiled for wasm32 only
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests"
 cargo nextest run --no-fail-fast

@@ -2,7 +2,7 @@
 //!
 //! An [`Engine`] holds compiled packs, so a page or a script compiles once and
 //! evaluates many times. An evaluation returns the `{ ok, value | errors }`
-//! envelope of [`api::envelope`]; every result becomes plain JS objects by
+//! envelope of [`api::envelope_text`]; every result becomes plain JS objects by
 //! `JSON.parse` of the very JSON text the command line prints, so it equals
 //! the CLI's output byte for byte once `JSON.stringify`-ed. User mistakes come back as values; only
 //! misuse of the API itself (an argument of the wrong type, an unknown option)
@@ -35,9 +35,9 @@ fn type_error(message: String) -> JsValue {
     TypeError::new(&message).into()
 }
 
-/// JSON → plain JS object, by `JSON.parse` of the text the CLI would print.
-fn to_js(value: &Json) -> Result<JsValue, JsValue> {
-    JSON::parse(&value.to_string())
+/// JSON text (what the CLI would print) → plain JS objects.
+fn to_js(text: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(text)
 }
 
 /// Reads `options`: `undefined`/`null` mean defaults; a value of the wrong
@@ -145,7 +145,7 @@ impl Engine {
                 js_sys::Reflect::set(&out, &"value".into(), &Engine { inner }.into())?;
                 Ok(out.into())
             }
-            Err(errors) => to_js(&api::envelope::<()>(&Err(errors))),
+            Err(errors) => to_js(&api::envelope_text::<()>(&Err(errors))),
         }
     }
 
@@ -155,7 +155,7 @@ impl Engine {
         let text = json_text(case, "evaluate", "the case")?;
         let r = settings(options, "evaluate", true)?
             .and_then(|s| api::evaluate_text(&self.inner, &text, s));
-        to_js(&api::envelope(&r))
+        to_js(&api::envelope_text(&r))
     }
 
     /// Evaluates a JSON-lines text (explanations off by default): exactly the
@@ -172,7 +172,7 @@ impl Engine {
         match settings(options, "evaluateBatch", false)? {
             Ok(s) => Ok(api::evaluate_batch(&self.inner, &text, s)),
             Err(errors) => {
-                let line = api::envelope::<()>(&Err(errors)).to_string();
+                let line = api::envelope_text::<()>(&Err(errors));
                 Ok(text.lines().map(|_| format!("{line}\n")).collect())
             }
         }
@@ -194,23 +194,23 @@ impl Engine {
             let case = input::parse_json(&text)?;
             api::validate(&self.inner, &case, &claimed, s)
         });
-        to_js(&api::envelope(&r))
+        to_js(&api::envelope_text(&r))
     }
 
     /// The declared facts: `{ jsonSchema, facts }`.
     pub fn schema(&self) -> Result<JsValue, JsValue> {
-        to_js(&api::schema(&self.inner))
+        to_js(&api::schema(&self.inner).to_string())
     }
 
     /// The programs and their benefits.
     pub fn programs(&self) -> Result<JsValue, JsValue> {
-        to_js(&api::programs(&self.inner))
+        to_js(&api::programs(&self.inner).to_string())
     }
 
     /// Runs the packs' own test cases: `{ passed, failed, tests, coverage }`.
     #[wasm_bindgen(js_name = runTests)]
     pub fn run_tests(&self) -> Result<JsValue, JsValue> {
-        let report = serde_json::to_value(api::run_tests(&self.inner))
+        let report = serde_json::to_string(&api::run_tests(&self.inner))
             .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
         to_js(&report)
     }
