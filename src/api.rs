@@ -900,7 +900,6 @@ pub fn run_tests(engine: &Engine) -> TestReport {
         .packs
         .iter()
         .enumerate()
-        .filter(|(_, p)| !p.benefits.is_empty() || engine.params.iter().any(|q| q.pack == 0))
         .filter(|(_, p)| !p.benefits.is_empty())
         .map(|(k, p)| {
             coverage_of(

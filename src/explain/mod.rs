@@ -419,7 +419,7 @@ fn explain_condition(
             let ho = outcomes.get(bid as usize)?;
             Some(Dependency {
                 benefit: format!("{}.{}", pack_id(engine, hb), hb.id),
-                name: lang.pick(hb.name_on(cx_as_of(cx))).to_string(),
+                name: lang.pick(hb.name_on(cx.as_of())).to_string(),
                 status: ho.status,
             })
         })
@@ -445,10 +445,6 @@ fn explain_condition(
         missing: missing_paths(engine, &co.reasons),
         counterfactual,
     }
-}
-
-fn cx_as_of(cx: &Ctx) -> NaiveDate {
-    cx.as_of()
 }
 
 /// Collects the comparisons at the top of a condition (under `and`, `or`,
@@ -480,7 +476,7 @@ fn collect(
             let va = side_value(engine, cx, a, labels, lang);
             let vb = side_value(engine, cx, b, labels, lang);
             let describe_side = |n: &Node| match n {
-                Node::Const(c) => enum_label(engine, labels, fmt_val(engine, &c.val()), lang),
+                Node::Const(c) => enum_label(labels, fmt_val(engine, &c.val()), lang),
                 _ => describe(engine, n, lang),
             };
             out.push(Comparison {
@@ -501,7 +497,7 @@ fn collect(
                     "[{}]",
                     items
                         .iter()
-                        .map(|c| enum_label(engine, labels, fmt_val(engine, &c.val()), lang))
+                        .map(|c| enum_label(labels, fmt_val(engine, &c.val()), lang))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
@@ -570,7 +566,7 @@ fn enum_fact<'e>(engine: &'e Engine, n: &Node) -> Option<&'e FactDef> {
 }
 
 /// An enum value with its label in the language (`severe` → `重度`).
-fn enum_label(_engine: &Engine, fact: Option<&FactDef>, value: String, lang: Lang) -> String {
+fn enum_label(fact: Option<&FactDef>, value: String, lang: Lang) -> String {
     match fact.and_then(|f| f.value_labels.get(&value)) {
         Some(label) => lang.pick(label).to_string(),
         None => value,
@@ -585,7 +581,7 @@ fn side_value(
     lang: Lang,
 ) -> Option<String> {
     match cx.eval(n) {
-        Ok(V::Known(v)) => Some(enum_label(engine, labels, fmt_val(engine, &v), lang)),
+        Ok(V::Known(v)) => Some(enum_label(labels, fmt_val(engine, &v), lang)),
         _ => None,
     }
 }

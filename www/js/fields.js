@@ -13,6 +13,18 @@ export function controlId(prefix, path) {
   return `${prefix}-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
 }
 
+/** Sets an input's type and bounds from the fact's type (dates, whole numbers, decimals, text). */
+function inputAttrs(fact, attrs) {
+  if (fact.type === 'date') Object.assign(attrs, { type: 'date', min: '1900-01-01', max: '2100-12-31' });
+  else if (fact.type === 'integer') {
+    Object.assign(attrs, { type: 'number', inputmode: 'numeric', step: '1' });
+    if (fact.min !== undefined) attrs.min = fact.min;
+    if (fact.max !== undefined) attrs.max = fact.max;
+  } else if (isDecimal(fact)) Object.assign(attrs, { type: 'text', inputmode: 'decimal' });
+  else attrs.type = 'text';
+  return attrs;
+}
+
 /**
  * A labelled control for one fact.
  * @param {import('./model.js').Model} model
@@ -41,13 +53,7 @@ export function fieldControl(model, fact, path, value, opts) {
     control.addEventListener('change', () => opts.onValue(path, control.value));
   } else {
     const attrs = { id, 'aria-describedby': describedBy, autocomplete: 'off', spellcheck: 'false' };
-    if (fact.type === 'date') Object.assign(attrs, { type: 'date', min: '1900-01-01', max: '2100-12-31' });
-    else if (fact.type === 'integer') {
-      Object.assign(attrs, { type: 'number', inputmode: 'numeric', step: '1' });
-      if (fact.min !== undefined) attrs.min = fact.min;
-      if (fact.max !== undefined) attrs.max = fact.max;
-    } else if (isDecimal(fact)) Object.assign(attrs, { type: 'text', inputmode: 'decimal' });
-    else attrs.type = 'text';
+    inputAttrs(fact, attrs);
     control = h('input', attrs);
     if (fact.type === 'date') control.addEventListener('change', () => opts.onValue(path, control.value));
     else {
@@ -100,13 +106,7 @@ export function questionControl(model, fact, path, value, title, prefix) {
     };
   }
   const attrs = { id, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': helpId ?? undefined };
-  if (fact.type === 'date') Object.assign(attrs, { type: 'date', min: '1900-01-01', max: '2100-12-31' });
-  else if (fact.type === 'integer') {
-    Object.assign(attrs, { type: 'number', inputmode: 'numeric', step: '1' });
-    if (fact.min !== undefined) attrs.min = fact.min;
-    if (fact.max !== undefined) attrs.max = fact.max;
-  } else if (isDecimal(fact)) Object.assign(attrs, { type: 'text', inputmode: 'decimal' });
-  else attrs.type = 'text';
+  inputAttrs(fact, attrs);
   const input = h('input', attrs);
   input.dataset.answer = 'true';
   input.value = current;
