@@ -13,6 +13,7 @@ use crate::explain::{self, fmt_amount, missing_paths, Explanation, Lang};
 use crate::input::{self, Facts};
 use crate::ir::{self, FactType, Period};
 use crate::syntax::pack::BenefitExpect;
+use crate::syntax::toml;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};

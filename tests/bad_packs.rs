@@ -407,6 +407,26 @@ fn more_parameters_than_the_engine_tracks() {
 }
 
 #[test]
+fn more_faults_than_are_reported() {
+    let mut text = HEADER.to_string();
+    text.push_str(
+        "[facts.\"a.b\"]\ntype = \"bool\"\nlabel = { zh = \"a\", en = \"a\", ja = \"a\" }\n",
+    );
+    for k in 0..300 {
+        text.push_str(&format!("colour{k} = \"red\"\n"));
+    }
+    let files = [("faulty.toml".to_string(), text)];
+    only_code(&files, "check.toml");
+    let diags = api::load(&files).unwrap_err();
+    assert_eq!(diags.len(), huimin::syntax::toml::MAX_ERRORS + 1);
+    assert!(diags
+        .last()
+        .unwrap()
+        .message
+        .contains("more faults may follow"));
+}
+
+#[test]
 fn an_expression_over_the_length_limit() {
     let expr = vec!["1"; 10_000].join(" + ");
     assert!(expr.len() > huimin::syntax::parser::MAX_LEN);

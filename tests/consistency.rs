@@ -11,6 +11,7 @@
 mod support;
 
 use huimin::api::{self, Options};
+use huimin::syntax::toml;
 use serde_json::Value;
 use support::households::{household, Rng};
 

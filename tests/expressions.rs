@@ -24,6 +24,23 @@ use std::str::FromStr;
 
 const DEFAULT_AS_OF: &str = "2024-01-01";
 
+/// An entry's facts (read with the `toml` crate) as a case's JSON, the way
+/// `api::toml_to_json` renders a pack test's case: dates become strings.
+fn facts_json(v: &toml::Value) -> serde_json::Value {
+    use serde_json::{json, Value as Json};
+    match v {
+        toml::Value::String(s) => json!(s),
+        toml::Value::Integer(i) => json!(i),
+        toml::Value::Float(f) => json!(f),
+        toml::Value::Boolean(b) => json!(b),
+        toml::Value::Datetime(d) => json!(d.to_string()),
+        toml::Value::Array(a) => Json::Array(a.iter().map(facts_json).collect()),
+        toml::Value::Table(t) => {
+            Json::Object(t.iter().map(|(k, v)| (k.clone(), facts_json(v))).collect())
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Corpus {
@@ -152,7 +169,7 @@ fn run(base: &str, e: &Entry) -> (Outcome, String, usize) {
         Ok(engine) => engine,
         Err(diags) => return (Outcome::Diagnostics(diags), text, offset),
     };
-    let mut case = api::toml_to_json(&toml::Value::Table(e.facts.clone()));
+    let mut case = facts_json(&toml::Value::Table(e.facts.clone()));
     let as_of = e
         .as_of
         .map_or_else(|| DEFAULT_AS_OF.to_string(), |d| d.to_string());
@@ -168,12 +185,16 @@ fn run(base: &str, e: &Entry) -> (Outcome, String, usize) {
         .iter()
         .position(|d| d.name == "probe")
         .expect("the probe definition") as u32;
-    let outcome = match Ctx::new(&engine, &facts, false).eval(&Node::Def(id)) {
+    let mut cx = Ctx::new(&engine, &facts, false);
+    let outcome = match cx.eval(&Node::Def(id)) {
         Err(err) => Outcome::EvalError(err.code().to_string()),
         Ok(V::Known(v)) => Outcome::Known(fmt_value(&engine, &v), v),
-        Ok(V::Unknown(rs)) => {
-            Outcome::Unknown(rs.iter().map(|r| reason_text(&engine, r)).collect())
-        }
+        Ok(V::Unknown(rs)) => Outcome::Unknown(
+            cx.reasons(rs)
+                .iter()
+                .map(|r| reason_text(&engine, r))
+                .collect(),
+        ),
     };
     (outcome, text, offset)
 }
@@ -287,10 +308,7 @@ fn expression_corpus() {
             let facts = if e.facts.is_empty() {
                 String::new()
             } else {
-                format!(
-                    " with {}",
-                    api::toml_to_json(&toml::Value::Table(e.facts.clone()))
-                )
+                format!(" with {}", facts_json(&toml::Value::Table(e.facts.clone())))
             };
             failures.push(format!("#{k} `{}`{facts}: {why}", e.expr));
         }

@@ -9,8 +9,10 @@ pub enum CheckError {
     /// The file is not valid TOML or not a pack's shape.
     #[error("{message}")]
     Toml {
-        /// The TOML reader's message, first line.
+        /// The TOML reader's or the pack decoder's message.
         message: String,
+        /// How to fix it.
+        help: String,
     },
     /// An expression does not parse.
     #[error("{0}")]
@@ -259,7 +261,7 @@ impl CheckError {
     pub fn help(&self) -> Option<String> {
         Some(match self {
             CheckError::Syntax(e) => return e.help(),
-            CheckError::Toml { .. } => "see docs/rule-packs.md for the keys a pack may have".into(),
+            CheckError::Toml { help, .. } => help.clone(),
             CheckError::DuplicatePack { .. } => "give each pack its own `[pack] id`".into(),
             CheckError::UnknownPack { .. } => {
                 "add the pack's file to the rules folder, or remove it from `requires`".into()

@@ -15,7 +15,7 @@ pub use err::CheckError;
 use crate::diagnostic::{Diagnostic, SourceSpan};
 use crate::ir::*;
 use crate::syntax::ast::{Arg, BinOp, Expr, ExprKind, Span};
-use crate::syntax::pack::{DefinitionDecl, PackFile, Text, UpTo};
+use crate::syntax::pack::{DefinitionDecl, PackFile, Spanned, Text, UpTo};
 use crate::syntax::parse_expr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -23,7 +23,6 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::str::FromStr;
-use toml::Spanned;
 
 /// The largest pack file accepted, in bytes.
 pub const MAX_PACK_BYTES: usize = 2 * 1024 * 1024;
@@ -153,19 +152,22 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            match toml::from_str::<PackFile>(text) {
+            match crate::syntax::pack::read(text) {
                 Ok(p) => parsed.push((i, p)),
-                Err(e) => {
-                    let span = e.span().unwrap_or(0..0);
-                    let message = e.message().lines().next().unwrap_or("").trim().to_string();
-                    self.error(
-                        Some(At {
-                            file: i,
-                            start: span.start,
-                            end: span.end,
-                        }),
-                        CheckError::Toml { message },
-                    );
+                Err(errors) => {
+                    for e in errors {
+                        self.error(
+                            Some(At {
+                                file: i,
+                                start: e.span.start,
+                                end: e.span.end,
+                            }),
+                            CheckError::Toml {
+                                message: e.message,
+                                help: e.help,
+                            },
+                        );
+                    }
                 }
             }
         }

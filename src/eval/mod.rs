@@ -38,25 +38,36 @@ pub enum Reason {
 pub enum V {
     /// Known.
     Known(Val),
-    /// Unknown, with the reasons.
-    Unknown(Vec<Reason>),
+    /// Unknown, with the reasons (read them with [`Ctx::reasons`]).
+    Unknown(Why),
 }
 
-fn merge(mut a: Vec<Reason>, b: Vec<Reason>) -> Vec<Reason> {
-    for r in b {
-        if !a.contains(&r) {
-            a.push(r);
-        }
-    }
-    a
+/// The reasons of an unknown value: a run of the evaluation context's reason
+/// arena. Sets are never changed once made, so a `Why` stays valid for the
+/// context's life; merging two makes a new run only when neither contains
+/// the other. This keeps unknown values free of allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Why {
+    start: u32,
+    len: u32,
 }
 
-fn reasons(v: V) -> Vec<Reason> {
-    match v {
-        V::Known(_) => Vec::new(),
-        V::Unknown(r) => r,
+impl Why {
+    /// No reason (unknown for a reason the result does not name).
+    pub const NONE: Why = Why { start: 0, len: 0 };
+
+    /// Whether it names no reason.
+    pub fn is_empty(self) -> bool {
+        self.len == 0
     }
 }
+
+/// The most reasons one case may record, all unknown values together: a
+/// bound on memory whatever the packs do.
+pub const REASON_BUDGET: usize = 1 << 20;
+
+/// An evaluation error, boxed so results stay small on the hot path.
+type Fault = Box<EvalError>;
 
 /// A set of parameters, as a bitmap.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -230,7 +241,8 @@ pub struct Ctx<'a> {
     usage: Usage,
     steps: u64,
     trace: Option<Vec<(ParamId, NaiveDate)>>,
-    outcomes: Vec<(Status, Vec<Reason>, Usage)>,
+    outcomes: Vec<(Status, Why, Usage)>,
+    why: Vec<Reason>,
 }
 
 impl<'a> Ctx<'a> {
@@ -246,7 +258,90 @@ impl<'a> Ctx<'a> {
             steps: 0,
             trace: trace.then(Vec::new),
             outcomes: Vec::with_capacity(engine.benefits.len()),
+            why: Vec::new(),
         }
+    }
+
+    /// The reasons of an unknown value.
+    pub fn reasons(&self, w: Why) -> &[Reason] {
+        let start = w.start as usize;
+        self.why
+            .get(start..start + w.len as usize)
+            .unwrap_or_default()
+    }
+
+    /// The reasons of a value, owned (none when it is known).
+    pub fn reasons_of(&self, v: &V) -> Vec<Reason> {
+        match v {
+            V::Known(_) => Vec::new(),
+            V::Unknown(w) => self.reasons(*w).to_vec(),
+        }
+    }
+
+    fn record(&mut self, rs: impl IntoIterator<Item = Reason>) -> Result<Why, Fault> {
+        let start = self.why.len();
+        self.why.extend(rs);
+        if self.why.len() > REASON_BUDGET {
+            return Err(Box::new(EvalError::StepBudget {
+                limit: STEP_BUDGET,
+                what: String::new(),
+            }));
+        }
+        Ok(Why {
+            start: start as u32,
+            len: (self.why.len() - start) as u32,
+        })
+    }
+
+    fn one(&mut self, r: Reason) -> Result<V, Fault> {
+        Ok(V::Unknown(self.record([r])?))
+    }
+
+    /// The union of two reason sets.
+    fn merge(&mut self, a: Why, b: Why) -> Result<Why, Fault> {
+        if b.len == 0 || a == b {
+            return Ok(a);
+        }
+        if a.len == 0 {
+            return Ok(b);
+        }
+        // The union keeps `a`'s order, then `b`'s new reasons: the order in
+        // which unknown facts were met, which results keep.
+        let (ra, rb) = (self.reasons(a), self.reasons(b));
+        if rb.iter().all(|r| ra.contains(r)) {
+            return Ok(a);
+        }
+        if rb.starts_with(ra) {
+            return Ok(b);
+        }
+        let extra: Vec<Reason> = rb.iter().filter(|r| !ra.contains(r)).copied().collect();
+        let merged: Vec<Reason> = ra.iter().copied().chain(extra).collect();
+        self.record(merged)
+    }
+
+    fn why_of(v: &V) -> Why {
+        match v {
+            V::Known(_) => Why::NONE,
+            V::Unknown(w) => *w,
+        }
+    }
+
+    fn and(&mut self, a: V, b: V) -> Result<V, Fault> {
+        Ok(match (a, b) {
+            (f @ V::Known(Val::Bool(false)), _) | (_, f @ V::Known(Val::Bool(false))) => f,
+            (V::Known(_), y) => y,
+            (x, V::Known(_)) => x,
+            (V::Unknown(r), V::Unknown(s)) => V::Unknown(self.merge(r, s)?),
+        })
+    }
+
+    fn or(&mut self, a: V, b: V) -> Result<V, Fault> {
+        Ok(match (a, b) {
+            (t @ V::Known(Val::Bool(true)), _) | (_, t @ V::Known(Val::Bool(true))) => t,
+            (V::Known(_), y) => y,
+            (x, V::Known(_)) => x,
+            (V::Unknown(r), V::Unknown(s)) => V::Unknown(self.merge(r, s)?),
+        })
     }
 
     /// How many nodes have been evaluated so far.
@@ -261,9 +356,13 @@ impl<'a> Ctx<'a> {
 
     /// Evaluates a node, returning its value and the parameters it used.
     pub fn eval_tracked(&mut self, node: &Node) -> Result<Tracked, EvalError> {
+        self.tracked(node).map_err(|e| *e)
+    }
+
+    fn tracked(&mut self, node: &Node) -> Result<Tracked, Fault> {
         let saved_usage = std::mem::take(&mut self.usage);
         let saved_trace = self.trace.as_mut().map(std::mem::take);
-        let v = self.eval(node);
+        let v = self.ev(node);
         let usage = std::mem::replace(&mut self.usage, saved_usage);
         let params = match (&mut self.trace, saved_trace) {
             (Some(t), Some(saved)) => std::mem::replace(t, saved),
@@ -278,6 +377,14 @@ impl<'a> Ctx<'a> {
         b: &Benefit,
         done: &[BenefitOutcome],
     ) -> Result<BenefitOutcome, EvalError> {
+        self.benefit_in(b, done).map_err(|e| *e)
+    }
+
+    fn benefit_in(
+        &mut self,
+        b: &Benefit,
+        done: &[BenefitOutcome],
+    ) -> Result<BenefitOutcome, Fault> {
         let mut out = BenefitOutcome {
             status: Status::Undetermined,
             period_date: None,
@@ -291,7 +398,7 @@ impl<'a> Ctx<'a> {
         };
         let date = match &b.on {
             None => V::Known(Val::Date(self.as_of)),
-            Some(n) => self.eval_tracked(n)?.0,
+            Some(n) => self.tracked(n)?.0,
         };
         match date {
             V::Known(Val::Date(d)) => {
@@ -299,15 +406,14 @@ impl<'a> Ctx<'a> {
                 if d < b.from || b.until.is_some_and(|u| d > u) {
                     out.status = Status::NotInEffect;
                     self.outcomes
-                        .push((out.status, Vec::new(), Usage::default()));
+                        .push((out.status, Why::NONE, Usage::default()));
                     return Ok(out);
                 }
             }
             V::Known(_) => {}
             V::Unknown(r) => {
-                out.reasons = r;
-                self.outcomes
-                    .push((out.status, out.reasons.clone(), Usage::default()));
+                out.reasons = self.reasons(r).to_vec();
+                self.outcomes.push((out.status, r, Usage::default()));
                 return Ok(out);
             }
         }
@@ -316,13 +422,20 @@ impl<'a> Ctx<'a> {
         // trace every condition is evaluated for the explanation; the status,
         // estimate flag and warnings come out the same either way.)
         let mut settled = false;
+        // The reasons of the unknown conditions, for an undetermined status.
+        let mut unknown = Why::NONE;
+        let mut whys = Vec::new();
         for c in &b.conditions {
-            let (v, usage, params) = self.eval_tracked(&c.node)?;
+            let (v, usage, params) = self.tracked(&c.node)?;
             let t = truth(&v);
             settled = t == Truth::Fail && usage.unconfirmed.is_empty();
+            let w = Self::why_of(&v);
+            if t == Truth::Unknown {
+                whys.push(w);
+            }
             out.conditions.push(ConditionOutcome {
                 truth: t,
-                reasons: reasons(v),
+                reasons: self.reasons(w).to_vec(),
                 usage,
                 params,
             });
@@ -342,13 +455,21 @@ impl<'a> Ctx<'a> {
                 let not_h = match o.status {
                     Status::Eligible => V::Known(Val::Bool(false)),
                     Status::Ineligible | Status::NotInEffect => V::Known(Val::Bool(true)),
-                    Status::Undetermined => V::Unknown(o.reasons.clone()),
+                    Status::Undetermined => match self.outcomes.get(h as usize) {
+                        Some((_, w, _)) => V::Unknown(*w),
+                        None => V::Unknown(Why::NONE),
+                    },
                 };
-                v = and(v, not_h);
+                v = self.and(v, not_h)?;
+            }
+            let t = truth(&v);
+            let w = Self::why_of(&v);
+            if t == Truth::Unknown {
+                whys.push(w);
             }
             out.conditions.push(ConditionOutcome {
-                truth: truth(&v),
-                reasons: reasons(v),
+                truth: t,
+                reasons: self.reasons(w).to_vec(),
                 usage,
                 params: Vec::new(),
             });
@@ -381,15 +502,17 @@ impl<'a> Ctx<'a> {
             _ => {
                 for c in &out.conditions {
                     out.usage.union(&c.usage);
-                    if out.status == Status::Undetermined && c.truth == Truth::Unknown {
-                        out.reasons = merge(std::mem::take(&mut out.reasons), c.reasons.clone());
+                }
+                if out.status == Status::Undetermined {
+                    for w in whys {
+                        unknown = self.merge(unknown, w)?;
                     }
                 }
             }
         }
         if out.status == Status::Eligible {
             if let Some(amount) = &b.amount {
-                let (v, usage, params) = self.eval_tracked(amount)?;
+                let (v, usage, params) = self.tracked(amount)?;
                 out.usage.union(&usage);
                 out.amount_params = params;
                 match v {
@@ -400,132 +523,147 @@ impl<'a> Ctx<'a> {
                         ))
                     }
                     V::Known(_) => {}
-                    V::Unknown(r) => out.reasons = r,
+                    V::Unknown(r) => unknown = r,
                 }
             }
             if let Some(up_to) = &b.up_to {
-                let (v, usage, _) = self.eval_tracked(up_to)?;
+                let (v, usage, _) = self.tracked(up_to)?;
                 out.usage.union(&usage);
-                out.up_to = v == V::Known(Val::Bool(true));
+                out.up_to = matches!(v, V::Known(Val::Bool(true)));
             }
         }
+        out.reasons = self.reasons(unknown).to_vec();
         out.estimate = !out.usage.unconfirmed.is_empty();
-        self.outcomes
-            .push((out.status, out.reasons.clone(), out.usage));
+        self.outcomes.push((out.status, unknown, out.usage));
         Ok(out)
     }
 
-    fn tick(&mut self) -> Result<(), EvalError> {
+    fn tick(&mut self) -> Result<(), Fault> {
         self.steps += 1;
         if self.steps > STEP_BUDGET {
-            return Err(EvalError::StepBudget {
+            return Err(Box::new(EvalError::StepBudget {
                 limit: STEP_BUDGET,
                 what: String::new(),
-            });
+            }));
         }
         Ok(())
     }
 
     /// Evaluates one node.
     pub fn eval(&mut self, node: &Node) -> Result<V, EvalError> {
+        self.ev(node).map_err(|e| *e)
+    }
+
+    fn ev(&mut self, node: &Node) -> Result<V, Fault> {
         self.tick()?;
         Ok(match node {
             Node::Const(c) => V::Known(c.val()),
             Node::AsOf => V::Known(Val::Date(self.as_of)),
             Node::Fact(fid, slot) => match self.facts.scalars.get(*slot as usize) {
                 Some(Some(v)) => V::Known(v.clone()),
-                _ => V::Unknown(vec![Reason::Fact(*fid, None)]),
+                _ => self.one(Reason::Fact(*fid, None))?,
             },
             Node::List(fid, slot) => match self.facts.lists.get(*slot as usize) {
                 Some(Some(records)) => {
                     V::Known(Val::List(*slot, Selection::All(records.len() as u32)))
                 }
-                _ => V::Unknown(vec![Reason::Fact(*fid, None)]),
+                _ => self.one(Reason::Fact(*fid, None))?,
             },
             Node::Local(i) => match self.env.get(*i as usize) {
                 Some(v) => V::Known(v.clone()),
-                None => V::Unknown(Vec::new()),
+                None => V::Unknown(Why::NONE),
             },
-            Node::Field(base, fid, idx) => match self.eval(base)? {
-                V::Known(Val::Record(slot, i)) => {
-                    let v = self
-                        .facts
-                        .lists
-                        .get(slot as usize)
-                        .and_then(|l| l.as_ref())
-                        .and_then(|l| l.get(i as usize))
-                        .and_then(|r| r.get(*idx as usize))
-                        .and_then(|v| v.clone());
-                    match v {
-                        Some(v) => V::Known(v),
-                        None => V::Unknown(vec![Reason::Fact(*fid, Some(i))]),
-                    }
-                }
-                V::Known(_) => V::Unknown(Vec::new()),
-                u @ V::Unknown(_) => u,
-            },
+            Node::Field(base, fid, idx) => self.field(base, *fid, *idx)?,
             Node::Def(id) => self.def(*id)?,
             Node::Param(pid, date) => {
                 let date = match date {
                     None => self.as_of,
-                    Some(n) => match self.eval(n)? {
+                    Some(n) => match self.ev(n)? {
                         V::Known(Val::Date(d)) => d,
-                        V::Known(_) => return Ok(V::Unknown(Vec::new())),
+                        V::Known(_) => return Ok(V::Unknown(Why::NONE)),
                         u @ V::Unknown(_) => return Ok(u),
                     },
                 };
-                self.param(*pid, date)
+                self.param(*pid, date)?
             }
-            Node::Neg(x) => match self.eval(x)? {
+            Node::Neg(x) => match self.ev(x)? {
                 V::Known(Val::Num(n)) => V::Known(Val::Num(-n)),
                 other => other,
             },
-            Node::Not(x) => match self.eval(x)? {
+            Node::Not(x) => match self.ev(x)? {
                 V::Known(Val::Bool(b)) => V::Known(Val::Bool(!b)),
                 other => other,
             },
             Node::Bin(op, a, b) => self.binary(*op, a, b)?,
-            Node::In(x, items) => match self.eval(x)? {
-                V::Known(v) => V::Known(Val::Bool(items.iter().any(|c| self.equal(&v, &c.val())))),
+            Node::In(x, items) => match self.ev(x)? {
+                V::Known(v) => V::Known(Val::Bool(items.iter().any(|c| self.equal_const(&v, c)))),
                 u => u,
             },
-            Node::If(c, a, b) => match self.eval(c)? {
-                V::Known(Val::Bool(true)) => self.eval(a)?,
-                V::Known(_) => self.eval(b)?,
-                V::Unknown(r) => {
-                    // Which branch applies is not known: an error in one of
-                    // them (a guarded division) does not make the case fail.
-                    match (self.eval(a), self.eval(b)) {
-                        (Ok(V::Known(x)), Ok(V::Known(y))) if self.equal(&x, &y) => V::Known(x),
-                        (Ok(x), Ok(y)) => V::Unknown(merge(merge(r, reasons(x)), reasons(y))),
-                        (Err(e @ EvalError::StepBudget { .. }), _)
-                        | (_, Err(e @ EvalError::StepBudget { .. })) => return Err(e),
-                        (x, y) => V::Unknown(merge(
-                            merge(r, x.map(reasons).unwrap_or_default()),
-                            y.map(reasons).unwrap_or_default(),
-                        )),
-                    }
-                }
+            Node::If(c, a, b) => match self.ev(c)? {
+                V::Known(Val::Bool(true)) => self.ev(a)?,
+                V::Known(_) => self.ev(b)?,
+                V::Unknown(r) => self.if_unknown(r, a, b)?,
             },
-            Node::Known(x) => V::Known(Val::Bool(matches!(self.eval(x)?, V::Known(_)))),
+            Node::Known(x) => V::Known(Val::Bool(matches!(self.ev(x)?, V::Known(_)))),
             Node::ListCall(f, list, body) => self.list_call(*f, list, body.as_deref())?,
             Node::Call(f, args) => self.call(*f, args)?,
             Node::Eligible(bid) => match self.outcomes.get(*bid as usize) {
-                Some((status, r, usage)) => {
-                    let usage = *usage;
+                Some(&(status, r, usage)) => {
                     self.usage.union(&usage);
                     match status {
                         Status::Eligible => V::Known(Val::Bool(true)),
                         Status::Ineligible | Status::NotInEffect => V::Known(Val::Bool(false)),
-                        Status::Undetermined => V::Unknown(r.clone()),
+                        Status::Undetermined => V::Unknown(r),
                     }
                 }
-                None => V::Unknown(Vec::new()),
+                None => V::Unknown(Why::NONE),
             },
         })
     }
 
-    fn def(&mut self, id: DefId) -> Result<V, EvalError> {
+    #[inline(never)]
+    fn field(&mut self, base: &Node, fid: FactId, idx: u32) -> Result<V, Fault> {
+        Ok(match self.ev(base)? {
+            V::Known(Val::Record(slot, i)) => {
+                let v = self
+                    .facts
+                    .lists
+                    .get(slot as usize)
+                    .and_then(|l| l.as_ref())
+                    .and_then(|l| l.get(i as usize))
+                    .and_then(|r| r.get(idx as usize))
+                    .and_then(|v| v.clone());
+                match v {
+                    Some(v) => V::Known(v),
+                    None => self.one(Reason::Fact(fid, Some(i)))?,
+                }
+            }
+            V::Known(_) => V::Unknown(Why::NONE),
+            u @ V::Unknown(_) => u,
+        })
+    }
+
+    /// `if` with an unknown condition: which branch applies is not known, so
+    /// an error in one of them (a guarded division) does not make the case
+    /// fail; the value is known only when both branches agree.
+    #[inline(never)]
+    fn if_unknown(&mut self, r: Why, a: &Node, b: &Node) -> Result<V, Fault> {
+        let (x, y) = (self.ev(a), self.ev(b));
+        Ok(match (x, y) {
+            (Ok(V::Known(x)), Ok(V::Known(y))) if self.equal(&x, &y) => V::Known(x),
+            (Err(e), _) | (_, Err(e)) if matches!(*e, EvalError::StepBudget { .. }) => {
+                return Err(e)
+            }
+            (x, y) => {
+                let wx = x.as_ref().map(Self::why_of).unwrap_or_default();
+                let wy = y.as_ref().map(Self::why_of).unwrap_or_default();
+                let m = self.merge(r, wx)?;
+                V::Unknown(self.merge(m, wy)?)
+            }
+        })
+    }
+
+    fn def(&mut self, id: DefId) -> Result<V, Fault> {
         if let Some(Some((v, usage, params))) = self.defs.get(id as usize) {
             let (v, usage) = (v.clone(), *usage);
             if let Some(t) = &mut self.trace {
@@ -535,14 +673,14 @@ impl<'a> Ctx<'a> {
             return Ok(v);
         }
         let Some(def) = self.engine.defs.get(id as usize) else {
-            return Ok(V::Unknown(Vec::new()));
+            return Ok(V::Unknown(Why::NONE));
         };
         // INVARIANT: definitions have no free lambda variables, so the
         // environment does not change their value and caching is sound.
         let saved_env = std::mem::take(&mut self.env);
-        let r = self.eval_tracked(&def.node);
+        let r = self.tracked(&def.node);
         self.env = saved_env;
-        let (v, usage, params) = r.map_err(|e| e.at(&def.name))?;
+        let (v, usage, params) = r.map_err(|e| Box::new(e.at(&def.name)))?;
         if let Some(t) = &mut self.trace {
             t.extend(params.iter().copied());
         }
@@ -552,9 +690,9 @@ impl<'a> Ctx<'a> {
         Ok(v)
     }
 
-    fn param(&mut self, pid: ParamId, date: NaiveDate) -> V {
+    fn param(&mut self, pid: ParamId, date: NaiveDate) -> Result<V, Fault> {
         let Some(p) = self.engine.params.get(pid as usize) else {
-            return V::Unknown(Vec::new());
+            return Ok(V::Unknown(Why::NONE));
         };
         self.usage.used.insert(pid);
         if let Some(t) = &mut self.trace {
@@ -571,9 +709,9 @@ impl<'a> Ctx<'a> {
                 if *confidence < Confidence::Confirmed {
                     self.usage.unconfirmed.insert(pid);
                 }
-                V::Known(Val::Num(*v))
+                Ok(V::Known(Val::Num(*v)))
             }
-            _ => V::Unknown(vec![Reason::Param(pid)]),
+            _ => self.one(Reason::Param(pid)),
         }
     }
 
@@ -584,95 +722,115 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn binary(&mut self, op: BinOp, a: &Node, b: &Node) -> Result<V, EvalError> {
+    fn equal_const(&self, a: &Val, c: &Const) -> bool {
+        match (a, c) {
+            (Val::Bool(x), Const::Bool(y)) => x == y,
+            (Val::Num(x), Const::Num(y)) => x == y,
+            (Val::Date(x), Const::Date(y)) => x == y,
+            (Val::Sym(x), Const::Sym(y)) => x == y,
+            (Val::Str(x), Const::Sym(y)) => self.engine.sym(*y) == &**x,
+            _ => false,
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Node, b: &Node) -> Result<V, Fault> {
         match op {
             BinOp::And => {
-                let va = self.eval(a)?;
-                if va == V::Known(Val::Bool(false)) {
+                let va = self.ev(a)?;
+                if matches!(va, V::Known(Val::Bool(false))) {
                     return Ok(va);
                 }
-                let vb = self.eval(b)?;
-                return Ok(and(va, vb));
+                let vb = self.ev(b)?;
+                return self.and(va, vb);
             }
             BinOp::Or => {
-                let va = self.eval(a)?;
-                if va == V::Known(Val::Bool(true)) {
+                let va = self.ev(a)?;
+                if matches!(va, V::Known(Val::Bool(true))) {
                     return Ok(va);
                 }
-                let vb = self.eval(b)?;
-                return Ok(or(va, vb));
+                let vb = self.ev(b)?;
+                return self.or(va, vb);
             }
             BinOp::Default => {
-                let va = self.eval(a)?;
+                let va = self.ev(a)?;
                 return match va {
                     V::Known(_) => Ok(va),
-                    V::Unknown(_) => self.eval(b),
+                    V::Unknown(_) => self.ev(b),
                 };
             }
             _ => {}
         }
-        let va = self.eval(a)?;
-        if op == BinOp::Mul && va == V::Known(Val::Num(Decimal::ZERO)) {
+        // `0 * x` is 0 whatever `x` is (known or not), keeping the zero's scale.
+        let va = self.ev(a)?;
+        if op == BinOp::Mul && matches!(&va, V::Known(Val::Num(n)) if n.is_zero()) {
             return Ok(va);
         }
-        let vb = self.eval(b)?;
-        if op == BinOp::Mul && vb == V::Known(Val::Num(Decimal::ZERO)) {
+        let vb = self.ev(b)?;
+        if op == BinOp::Mul && matches!(&vb, V::Known(Val::Num(n)) if n.is_zero()) {
             return Ok(vb);
         }
         let (x, y) = match (va, vb) {
             (V::Known(x), V::Known(y)) => (x, y),
-            (x, y) => return Ok(V::Unknown(merge(reasons(x), reasons(y)))),
+            (x, y) => {
+                let w = self.merge(Self::why_of(&x), Self::why_of(&y))?;
+                return Ok(V::Unknown(w));
+            }
         };
-        let what = || String::new();
-        let num = |r: Option<Decimal>, e: fn(String) -> EvalError| {
-            r.map(|n| V::Known(Val::Num(n))).ok_or_else(|| e(what()))
+        let num = |r: Option<Decimal>| -> Result<V, Fault> {
+            r.map(|n| V::Known(Val::Num(n))).ok_or_else(|| {
+                Box::new(EvalError::Overflow {
+                    what: String::new(),
+                })
+            })
         };
-        let overflow = |w| EvalError::Overflow { what: w };
         Ok(match (op, &x, &y) {
-            (BinOp::Add, Val::Num(p), Val::Num(q)) => num(p.checked_add(*q), overflow)?,
-            (BinOp::Sub, Val::Num(p), Val::Num(q)) => num(p.checked_sub(*q), overflow)?,
-            (BinOp::Mul, Val::Num(p), Val::Num(q)) => num(p.checked_mul(*q), overflow)?,
+            (BinOp::Add, Val::Num(p), Val::Num(q)) => num(p.checked_add(*q))?,
+            (BinOp::Sub, Val::Num(p), Val::Num(q)) => num(p.checked_sub(*q))?,
+            (BinOp::Mul, Val::Num(p), Val::Num(q)) => num(p.checked_mul(*q))?,
             (BinOp::Div, Val::Num(p), Val::Num(q)) => {
                 if q.is_zero() {
-                    return Err(EvalError::DivisionByZero { what: what() });
+                    return Err(Box::new(EvalError::DivisionByZero {
+                        what: String::new(),
+                    }));
                 }
-                num(p.checked_div(*q), overflow)?
+                num(p.checked_div(*q))?
             }
             (BinOp::Eq, _, _) => V::Known(Val::Bool(self.equal(&x, &y))),
             (BinOp::Ne, _, _) => V::Known(Val::Bool(!self.equal(&x, &y))),
             (_, Val::Num(p), Val::Num(q)) => V::Known(Val::Bool(compare(op, p.cmp(q)))),
             (_, Val::Date(p), Val::Date(q)) => V::Known(Val::Bool(compare(op, p.cmp(q)))),
-            _ => V::Unknown(Vec::new()),
+            _ => V::Unknown(Why::NONE),
         })
     }
 
-    fn list_call(&mut self, f: ListFn, list: &Node, body: Option<&Node>) -> Result<V, EvalError> {
-        let (slot, idx) = match self.eval(list)? {
+    #[inline(never)]
+    fn list_call(&mut self, f: ListFn, list: &Node, body: Option<&Node>) -> Result<V, Fault> {
+        let (slot, idx) = match self.ev(list)? {
             V::Known(Val::List(slot, idx)) => (slot, idx),
-            V::Known(_) => return Ok(V::Unknown(Vec::new())),
+            V::Known(_) => return Ok(V::Unknown(Why::NONE)),
             u @ V::Unknown(_) => return Ok(u),
         };
         let Some(body) = body else {
             return Ok(V::Known(Val::Num(Decimal::from(idx.len()))));
         };
-        let mut unknown: Option<Vec<Reason>> = None;
+        let mut unknown: Option<Why> = None;
         let mut count = 0u32;
         let mut sum = Decimal::ZERO;
         let mut kept = Vec::new();
         for k in 0..idx.len() {
             let Some(i) = idx.get(k) else { break };
             self.env.push(Val::Record(slot, i));
-            let v = self.eval(body);
+            let v = self.ev(body);
             self.env.pop();
             match v? {
                 V::Known(Val::Bool(true)) => {
                     count += 1;
-                    kept.push(i);
                     match f {
                         ListFn::Any => return Ok(V::Known(Val::Bool(true))),
                         ListFn::First if unknown.is_none() => {
                             return Ok(V::Known(Val::Record(slot, i)))
                         }
+                        ListFn::Filter => kept.push(i),
                         _ => {}
                     }
                 }
@@ -682,12 +840,17 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 V::Known(Val::Num(n)) => {
-                    sum = sum.checked_add(n).ok_or_else(|| EvalError::Overflow {
-                        what: String::new(),
+                    sum = sum.checked_add(n).ok_or_else(|| {
+                        Box::new(EvalError::Overflow {
+                            what: String::new(),
+                        })
                     })?;
                 }
                 V::Known(_) => {}
-                V::Unknown(r) => unknown = Some(merge(unknown.unwrap_or_default(), r)),
+                V::Unknown(r) => {
+                    let w = self.merge(unknown.unwrap_or_default(), r)?;
+                    unknown = Some(w);
+                }
             }
         }
         if let Some(r) = unknown {
@@ -699,67 +862,92 @@ impl<'a> Ctx<'a> {
             ListFn::Any => Val::Bool(false),
             ListFn::All => Val::Bool(true),
             ListFn::Filter => Val::List(slot, Selection::Some(Rc::from(kept))),
-            ListFn::First => return Ok(V::Unknown(Vec::new())),
+            ListFn::First => return Ok(V::Unknown(Why::NONE)),
         }))
     }
 
-    fn call(&mut self, f: ScalarFn, args: &[Node]) -> Result<V, EvalError> {
-        let mut vals = Vec::with_capacity(args.len());
-        let mut unknown: Option<Vec<Reason>> = None;
-        for a in args {
-            match self.eval(a)? {
-                V::Known(v) => vals.push(v),
-                V::Unknown(r) => unknown = Some(merge(unknown.unwrap_or_default(), r)),
+    #[inline(never)]
+    fn call(&mut self, f: ScalarFn, args: &[Node]) -> Result<V, Fault> {
+        if matches!(f, ScalarFn::Min | ScalarFn::Max) {
+            return self.min_max(f == ScalarFn::Min, args);
+        }
+        // Every other function takes one or two arguments.
+        let mut vals: [Option<Val>; 2] = [None, None];
+        let mut unknown: Option<Why> = None;
+        for (slot, a) in vals.iter_mut().zip(args) {
+            match self.ev(a)? {
+                V::Known(v) => *slot = Some(v),
+                V::Unknown(r) => {
+                    let w = self.merge(unknown.unwrap_or_default(), r)?;
+                    unknown = Some(w);
+                }
             }
         }
         if let Some(r) = unknown {
             return Ok(V::Unknown(r));
         }
-        let range = || EvalError::DateOutOfRange {
-            what: String::new(),
+        let range = || {
+            Box::new(EvalError::DateOutOfRange {
+                what: String::new(),
+            })
         };
-        Ok(V::Known(match (f, vals.as_slice()) {
-            (ScalarFn::Min | ScalarFn::Max, _) => {
-                let mut best: Option<Val> = None;
-                for v in vals {
+        Ok(V::Known(match (f, vals) {
+            (ScalarFn::Round, [Some(Val::Num(x)), Some(Val::Num(p))]) => {
+                let places = p.trunc().to_u32().unwrap_or(2).min(10);
+                Val::Num(x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
+            }
+            (ScalarFn::Age, [Some(Val::Date(b)), None]) => {
+                Val::Num(Decimal::from(full_years(b, self.as_of)))
+            }
+            (ScalarFn::AgeOn, [Some(Val::Date(b)), Some(Val::Date(on))]) => {
+                Val::Num(Decimal::from(full_years(b, on)))
+            }
+            (ScalarFn::MonthsBetween, [Some(Val::Date(a)), Some(Val::Date(b))]) => {
+                Val::Num(Decimal::from(months_between(a, b)))
+            }
+            (ScalarFn::AddMonths, [Some(Val::Date(d)), Some(Val::Num(n))]) => {
+                if !n.is_integer() {
+                    return Err(Box::new(EvalError::NotWholeMonths {
+                        value: n.normalize().to_string(),
+                        what: String::new(),
+                    }));
+                }
+                let m = i64::try_from(n.mantissa() / 10i128.pow(n.scale())).map_err(|_| range())?;
+                Val::Date(add_months(d, m).ok_or_else(range)?)
+            }
+            _ => return Ok(V::Unknown(Why::NONE)),
+        }))
+    }
+
+    /// `min`/`max`: every argument is evaluated (its reasons count), the
+    /// best known so far kept.
+    fn min_max(&mut self, min: bool, args: &[Node]) -> Result<V, Fault> {
+        let mut best: Option<Val> = None;
+        let mut unknown: Option<Why> = None;
+        for a in args {
+            match self.ev(a)? {
+                V::Known(v) => {
                     let better = match (&best, &v) {
                         (None, _) => true,
-                        (Some(Val::Num(b)), Val::Num(x)) => (f == ScalarFn::Min) == (x < b),
-                        (Some(Val::Date(b)), Val::Date(x)) => (f == ScalarFn::Min) == (x < b),
+                        (Some(Val::Num(b)), Val::Num(x)) => min == (x < b),
+                        (Some(Val::Date(b)), Val::Date(x)) => min == (x < b),
                         _ => false,
                     };
                     if better {
                         best = Some(v);
                     }
                 }
-                match best {
-                    Some(b) => b,
-                    None => return Ok(V::Unknown(Vec::new())),
+                V::Unknown(r) => {
+                    let w = self.merge(unknown.unwrap_or_default(), r)?;
+                    unknown = Some(w);
                 }
             }
-            (ScalarFn::Round, [Val::Num(x), Val::Num(p)]) => {
-                let places = p.trunc().to_u32().unwrap_or(2).min(10);
-                Val::Num(x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
-            }
-            (ScalarFn::Age, [Val::Date(b)]) => Val::Num(Decimal::from(full_years(*b, self.as_of))),
-            (ScalarFn::AgeOn, [Val::Date(b), Val::Date(on)]) => {
-                Val::Num(Decimal::from(full_years(*b, *on)))
-            }
-            (ScalarFn::MonthsBetween, [Val::Date(a), Val::Date(b)]) => {
-                Val::Num(Decimal::from(months_between(*a, *b)))
-            }
-            (ScalarFn::AddMonths, [Val::Date(d), Val::Num(n)]) => {
-                if !n.is_integer() {
-                    return Err(EvalError::NotWholeMonths {
-                        value: n.normalize().to_string(),
-                        what: String::new(),
-                    });
-                }
-                let m = i64::try_from(n.mantissa() / 10i128.pow(n.scale())).map_err(|_| range())?;
-                Val::Date(add_months(*d, m).ok_or_else(range)?)
-            }
-            _ => return Ok(V::Unknown(Vec::new())),
-        }))
+        }
+        Ok(match (unknown, best) {
+            (Some(r), _) => V::Unknown(r),
+            (None, Some(b)) => V::Known(b),
+            (None, None) => V::Unknown(Why::NONE),
+        })
     }
 }
 
@@ -768,24 +956,6 @@ fn truth(v: &V) -> Truth {
         V::Known(Val::Bool(true)) => Truth::Pass,
         V::Known(_) => Truth::Fail,
         V::Unknown(_) => Truth::Unknown,
-    }
-}
-
-fn and(a: V, b: V) -> V {
-    match (a, b) {
-        (f @ V::Known(Val::Bool(false)), _) | (_, f @ V::Known(Val::Bool(false))) => f,
-        (V::Known(_), y) => y,
-        (x, V::Known(_)) => x,
-        (V::Unknown(r), V::Unknown(s)) => V::Unknown(merge(r, s)),
-    }
-}
-
-fn or(a: V, b: V) -> V {
-    match (a, b) {
-        (t @ V::Known(Val::Bool(true)), _) | (_, t @ V::Known(Val::Bool(true))) => t,
-        (V::Known(_), y) => y,
-        (x, V::Known(_)) => x,
-        (V::Unknown(r), V::Unknown(s)) => V::Unknown(merge(r, s)),
     }
 }
 
@@ -867,16 +1037,5 @@ mod tests {
         assert_eq!(add_months(d("2023-01-31"), 1), Some(d("2023-02-28")));
         assert_eq!(add_months(d("2024-01-02"), 18), Some(d("2025-07-02")));
         assert_eq!(add_months(d("2024-03-31"), -1), Some(d("2024-02-29")));
-    }
-
-    #[test]
-    fn kleene_logic() {
-        let t = V::Known(Val::Bool(true));
-        let f = V::Known(Val::Bool(false));
-        let u = V::Unknown(vec![Reason::Fact(1, None)]);
-        assert_eq!(and(f.clone(), u.clone()), f);
-        assert_eq!(and(t.clone(), u.clone()), u);
-        assert_eq!(or(t.clone(), u.clone()), t);
-        assert_eq!(or(f.clone(), u.clone()), u);
     }
 }
