@@ -1,11 +1,20 @@
 // Measures the web form in headless Chromium on localhost:
 //  - compressed transfer of a first visit (HTML, JS, CSS, wasm, icon), by type;
 //  - time from navigation to the first result shown (the page marks
-//    `huimin:first-result`), over several fresh visits;
+//    `huimin:first-result` right after the results are put in the DOM), over
+//    several fresh visits (new browser context, cache disabled), and on a
+//    repeat visit; with where that time goes (the page's other marks) and two
+//    checks that do not rely on the page's own mark: when the results appear in
+//    the DOM (a MutationObserver installed before the page runs) and when they
+//    are painted (Element Timing on the results' summary line);
 //  - engine.evaluate time after an answer (the page measures
 //    `huimin:evaluate` with performance.now() around the call).
 //
 //   node scripts/measure-web.mjs [--runs 7] [--json]
+//        [--www DIR] [--pkg DIR]                   what is served (default www/, pkg/)
+//        [--baseline-www DIR] [--baseline-pkg DIR] also measure another page or
+//                                                  package, visits alternating
+//                                                  with the first, side by side
 
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
@@ -16,7 +25,8 @@ const ARGS = [
 ];
 
 function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
@@ -24,6 +34,12 @@ function median(xs) {
 function pct(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+function stats(xs) {
+  const s = xs.filter((x) => Number.isFinite(x));
+  if (!s.length) return { median: NaN, min: NaN, max: NaN, runs: 0 };
+  return { median: median(s), min: Math.min(...s), max: Math.max(...s), runs: s.length };
 }
 
 function kind(url, mime) {
@@ -34,10 +50,64 @@ function kind(url, mime) {
   return 'other';
 }
 
-/** One fresh visit: transfer by type, the first-result time, answers timed
- *  (when `answers`), then a repeat visit's first-result time. */
+/** Installed before any of the page's scripts: the time the results first
+ *  appear in the DOM (a benefit in #results-body), seen from outside the page's
+ *  code. An upper bound: the observer runs after the page's task. */
+function watchResults() {
+  new MutationObserver((_, obs) => {
+    if (document.querySelector('#results-body [data-benefit]')) {
+      window.__huiminResultInDom = performance.now();
+      obs.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+}
+
+const waitFirstResult = (page) => page.waitForFunction(
+  () => performance.getEntriesByName('huimin:first-result').length > 0, null, { timeout: 20000 });
+
+/** The timings of the visit shown, relative to navigation start (ms). */
+async function timings(page) {
+  await page.waitForFunction(() => window.__huiminResultInDom !== undefined, null, { timeout: 5000 });
+  // Element Timing reports the summary line's first paint (its text is set
+  // with the first result); wait for it, briefly.
+  return page.evaluate(async () => {
+    const painted = await new Promise((resolve) => {
+      const obs = new PerformanceObserver((list) => {
+        const e = list.getEntries().find((x) => x.identifier === 'huimin:result');
+        if (e) {
+          obs.disconnect();
+          resolve(e.renderTime || e.loadTime);
+        }
+      });
+      obs.observe({ type: 'element', buffered: true });
+      setTimeout(() => resolve(NaN), 3000);
+    });
+    const mark = (n) => performance.getEntriesByName(`huimin:${n}`)[0]?.startTime ?? NaN;
+    const nav = performance.getEntriesByType('navigation')[0];
+    const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
+    const firstEval = performance.getEntriesByName('huimin:evaluate')[0];
+    return {
+      firstResult: mark('first-result'),
+      resultInDom: window.__huiminResultInDom,
+      resultPainted: painted,
+      benefitsShown: document.querySelectorAll('#results-body [data-benefit]').length,
+      htmlReceived: nav.responseEnd,
+      firstContentfulPaint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+      wasmReceived: wasm ? wasm.responseEnd : NaN,
+      wasmReady: mark('wasm-ready'),
+      pageStart: mark('page-start'),
+      engineReady: mark('engine-ready'),
+      withDefaultPacks: mark('engine-ready') - mark('wasm-ready'),
+      firstEvaluate: firstEval ? firstEval.duration : NaN,
+    };
+  });
+}
+
+/** One fresh visit: transfer by type, the timings, answers timed (when
+ *  `answers`), then a repeat visit's first-result time. */
 async function visit(browser, url, answers) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(watchResults);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -54,9 +124,12 @@ async function visit(browser, url, answers) {
     files.push({ url: m.url.replace(url, '/'), bytes: e.encodedDataLength, encoding: m.enc });
   });
   await page.goto(url);
-  await page.waitForFunction(() => performance.getEntriesByName('huimin:first-result').length > 0, null, { timeout: 20000 });
+  await waitFirstResult(page);
+  const fresh = await timings(page);
+  if (!(fresh.benefitsShown > 0)) throw new Error('the first result is marked but no result is in the DOM');
   await page.waitForLoadState('networkidle');
-  const firstResult = await page.evaluate(() => performance.getEntriesByName('huimin:first-result')[0].startTime);
+  // Chromium asks for the icon on its own, after the page's load event.
+  for (let t = 0; t < 30 && !files.some((f) => f.url.endsWith('favicon.svg')); t += 1) await page.waitForTimeout(100);
   const firstBytes = { ...bytes };
   const firstFiles = [...files];
   const evals = answers ? await answerTimings(page) : [];
@@ -64,12 +137,16 @@ async function visit(browser, url, answers) {
   // module's compiled code.
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
   await page.goto(url);
-  await page.waitForFunction(() => performance.getEntriesByName('huimin:first-result').length > 0, null, { timeout: 20000 });
+  await waitFirstResult(page);
   await page.waitForTimeout(500);
   await page.goto(url);
-  await page.waitForFunction(() => performance.getEntriesByName('huimin:first-result').length > 0, null, { timeout: 20000 });
-  const repeat = await page.evaluate(() => performance.getEntriesByName('huimin:first-result')[0].startTime);
-  return { context, bytes: firstBytes, files: firstFiles, firstResult, repeat, evals };
+  await waitFirstResult(page);
+  const [repeat, repeatPacks] = await page.evaluate(() => {
+    const mark = (n) => performance.getEntriesByName(`huimin:${n}`)[0]?.startTime ?? NaN;
+    return [mark('first-result'), mark('engine-ready') - mark('wasm-ready')];
+  });
+  await context.close();
+  return { bytes: firstBytes, files: firstFiles, fresh, repeat, repeatPacks, evals };
 }
 
 /** Answers questions through the form and reads the page's evaluate timings. */
@@ -103,52 +180,107 @@ async function answerTimings(page) {
   return page.evaluate((n) => performance.getEntriesByName('huimin:evaluate').slice(n).map((e) => e.duration), before);
 }
 
+const FIGURES = ['htmlReceived', 'wasmReceived', 'firstContentfulPaint', 'wasmReady', 'pageStart', 'engineReady',
+  'firstResult', 'resultInDom', 'resultPainted', 'withDefaultPacks', 'firstEvaluate'];
+
+function summarise(visits) {
+  const total = (b) => b.html + b.js + b.css + b.wasm + b.other;
+  const first = visits.map((v) => v.fresh.firstResult);
+  const repeat = visits.map((v) => v.repeat);
+  return {
+    transfer: { ...visits[0].bytes, total: total(visits[0].bytes), files: visits[0].files },
+    firstResultMs: stats(first),
+    repeatVisitMs: stats(repeat),
+    /** Medians over the fresh visits, ms after navigation start (durations
+     *  for withDefaultPacks and firstEvaluate). */
+    breakdown: Object.fromEntries(FIGURES.map((k) => [k, median(visits.map((v) => v.fresh[k]))])),
+    resultPaintedMs: stats(visits.map((v) => v.fresh.resultPainted)),
+    repeatWithDefaultPacksMs: stats(visits.map((v) => v.repeatPacks)),
+    visits: visits.map((v) => ({ ...v.fresh, repeat: v.repeat, repeatWithDefaultPacks: v.repeatPacks })),
+  };
+}
+
 /**
- * @param {{runs?: number}} [opts]
+ * @param {{runs?: number, www?: string, pkg?: string, baseline?: {www?: string, pkg?: string}}} [opts]
  */
 export async function measure(opts = {}) {
   const runs = opts.runs ?? 7;
-  const server = await startServer({ port: 0 });
-  await server.ready; // measure the page, not the server's first compression
+  const servers = [await startServer({ port: 0, www: opts.www, pkg: opts.pkg })];
+  if (opts.baseline) servers.push(await startServer({ port: 0, www: opts.baseline.www, pkg: opts.baseline.pkg }));
+  // measure the page, not the server's first compression
+  await Promise.all(servers.map((s) => s.ready));
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
   try {
-    const visits = [];
+    const visits = servers.map(() => []);
     let evals = [];
     for (let i = 0; i < runs; i += 1) {
-      const v = await visit(browser, server.url, i === 0);
-      if (i === 0) evals = v.evals;
-      visits.push({ bytes: v.bytes, files: v.files, firstResult: v.firstResult, repeat: v.repeat });
-      await v.context.close();
+      // Alternate (ABBA) so that the machine's load falls on both alike.
+      const order = servers.map((_, k) => k);
+      if (i % 2) order.reverse();
+      for (const k of order) {
+        const v = await visit(browser, servers[k].url, k === 0 && i === 0);
+        if (k === 0 && i === 0) evals = v.evals;
+        visits[k].push(v);
+      }
     }
-    const total = (b) => b.html + b.js + b.css + b.wasm + b.other;
-    const first = visits.map((v) => v.firstResult);
-    const repeat = visits.map((v) => v.repeat);
-    return {
-      transfer: { ...visits[0].bytes, total: total(visits[0].bytes), files: visits[0].files },
-      firstResultMs: { median: median(first), min: Math.min(...first), max: Math.max(...first), runs },
-      repeatVisitMs: { median: median(repeat), min: Math.min(...repeat), max: Math.max(...repeat), runs },
-      evaluateMs: { median: median(evals), p95: pct(evals, 95), max: Math.max(...evals), count: evals.length },
-    };
+    const r = summarise(visits[0]);
+    r.evaluateMs = { median: median(evals), p95: pct(evals, 95), max: Math.max(...evals), count: evals.length };
+    if (opts.baseline) {
+      r.baseline = summarise(visits[1]);
+      // Each visit against the baseline's visit of the same round (the two
+      // ran back to back): less sensitive to the machine's load than the
+      // difference of the medians.
+      const diffs = (f) => visits[0].map((v, i) => f(v) - f(visits[1][i]));
+      r.pairedDifferenceMs = {
+        firstResult: median(diffs((v) => v.fresh.firstResult)),
+        resultPainted: median(diffs((v) => v.fresh.resultPainted)),
+        repeat: median(diffs((v) => v.repeat)),
+      };
+    }
+    return r;
   } finally {
     await browser.close();
-    await server.close();
+    await Promise.all(servers.map((s) => s.close()));
   }
 }
 
+function arg(name) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const runsArg = process.argv.indexOf('--runs');
-  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
-  const r = await measure({ runs });
+  const runs = Number(arg('--runs') ?? 7);
+  const baseline = arg('--baseline-www') || arg('--baseline-pkg')
+    ? { www: arg('--baseline-www'), pkg: arg('--baseline-pkg') } : undefined;
+  const r = await measure({ runs, www: arg('--www'), pkg: arg('--pkg'), baseline });
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify(r, null, 2));
   } else {
     const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+    const ms = (s) => `median ${s.median.toFixed(0)} ms, min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)}`;
     console.log('compressed transfer of a first visit (bytes on the wire, headers included):');
     for (const f of r.transfer.files) console.log(`  ${f.url.padEnd(28)} ${kb(f.bytes).padStart(10)}  ${f.encoding || 'identity'}`);
     console.log(`  html ${kb(r.transfer.html)}, js ${kb(r.transfer.js)}, css ${kb(r.transfer.css)}, wasm ${kb(r.transfer.wasm)}, other ${kb(r.transfer.other)}`);
     console.log(`  total ${kb(r.transfer.total)}   (budget 400 KB)`);
-    console.log(`first result shown after navigation (fresh profile, nothing cached): median ${r.firstResultMs.median.toFixed(0)} ms, min ${r.firstResultMs.min.toFixed(0)}, max ${r.firstResultMs.max.toFixed(0)} over ${r.firstResultMs.runs} fresh visits   (budget 300 ms)`);
-    console.log(`first result on a repeat visit (HTTP cache, compiled code cached): median ${r.repeatVisitMs.median.toFixed(0)} ms, min ${r.repeatVisitMs.min.toFixed(0)}, max ${r.repeatVisitMs.max.toFixed(0)}`);
+    console.log(`first result shown after navigation (fresh profile, nothing cached): ${ms(r.firstResultMs)} over ${r.firstResultMs.runs} fresh visits   (budget 300 ms)`);
+    console.log(`  painted: ${ms(r.resultPaintedMs)}`);
+    console.log(`first result on a repeat visit (HTTP cache, compiled code cached): ${ms(r.repeatVisitMs)}`);
+    console.log(`  Engine.withDefaultPacks on the repeat visit: median ${r.repeatWithDefaultPacksMs.median.toFixed(0)} ms`);
     console.log(`engine.evaluate after an answer (explanations on): median ${r.evaluateMs.median.toFixed(2)} ms, p95 ${r.evaluateMs.p95.toFixed(2)}, max ${r.evaluateMs.max.toFixed(2)} over ${r.evaluateMs.count} answers   (budget 5 ms)`);
+    const cols = r.baseline ? [['this', r], ['baseline', r.baseline]] : [['', r]];
+    console.log(`fresh visits, medians (ms after navigation start; durations for the last two)${r.baseline ? ', this page and the baseline, visits alternating' : ''}:`);
+    if (r.baseline) console.log(`  ${''.padEnd(22)}${cols.map(([n]) => n.padStart(10)).join('')}`);
+    for (const k of [...FIGURES, 'first result (repeat visit)']) {
+      const val = (x) => (k === 'first result (repeat visit)' ? x.repeatVisitMs.median : x.breakdown[k]);
+      console.log(`  ${k.padEnd(22)}${cols.map(([, x]) => val(x).toFixed(0).padStart(10)).join('')}`);
+    }
+    if (r.baseline) {
+      const d = r.pairedDifferenceMs;
+      console.log(`  this minus baseline, median of the ${runs} pairs: first result ${d.firstResult.toFixed(0)} ms, painted ${d.resultPainted.toFixed(0)} ms, repeat visit ${d.repeat.toFixed(0)} ms`);
+      console.log(`  baseline transfer: ${kb(r.baseline.transfer.total)}`);
+      console.log(`  first result, every visit: this ${r.visits.map((v) => v.firstResult.toFixed(0)).join(' ')}`);
+      console.log(`                         baseline ${r.baseline.visits.map((v) => v.firstResult.toFixed(0)).join(' ')}`);
+    }
   }
 }

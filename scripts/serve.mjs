@@ -161,7 +161,13 @@ export function startServer(opts = {}) {
       send(405, 'method not allowed\n', { Allow: 'GET, HEAD' });
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      send(400, 'bad path\n'); // e.g. `//`, which is no URL path
+      return;
+    }
     const file = resolve(url.pathname, roots);
     if (!file) {
       send(400, 'bad path\n');

@@ -531,8 +531,12 @@ export function pick(text) {
   return text[current] ?? text.en ?? text.zh ?? '';
 }
 
-/** Fills every element with `data-i18n` (textContent) in a subtree. */
+/** Fills every element with `data-i18n` (textContent) in a subtree; text
+ *  that is already right (the HTML's Chinese, at start) is left alone. */
 export function translateStatic(root) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    const s = t(el.dataset.i18n);
+    if (el.textContent !== s) el.textContent = s;
+  }
   for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
 }

@@ -44,6 +44,7 @@ function showView(focus) {
 }
 
 async function start() {
+  performance.mark('huimin:page-start');
   const langSelect = $('lang');
   const asOf = $('as-of');
   applyLang(LANGS.includes(langSelect.value) ? langSelect.value : 'zh');
@@ -51,7 +52,6 @@ async function start() {
   let engine;
   try {
     engine = await loadEngine();
-    performance.mark('huimin:engine-ready');
   } catch (e) {
     $('status').textContent = `${t('load_failed')}${e?.message ?? e}`;
     $('status').classList.add('error');
