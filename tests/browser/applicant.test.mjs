@@ -5,7 +5,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { benefitState, nodeEngine, open, schemaFacts, setLanguage, setup, shot } from './helpers.mjs';
+import { benefitState, nodeEngine, open, openFullForm, schemaFacts, setLanguage, setup, shot } from './helpers.mjs';
 
 let t;
 const engine = nodeEngine();
@@ -42,7 +42,7 @@ describe('language and defaults', () => {
     assert.equal(await page.locator('#as-of').inputValue(), today);
     // Labels come from the schema, in Chinese.
     const facts = schemaFacts();
-    await page.locator('#all-answers summary').click();
+    await openFullForm(page);
     const label = facts.get('household.assets_within_dibao_limit').label.zh;
     assert.equal(await page.locator('#full-form').getByLabel(label, { exact: true }).count(), 1);
     // Benefit names in the results come from the engine, in Chinese.
@@ -89,7 +89,7 @@ describe('household members', () => {
     const page = t.page;
     await setLanguage(page, 'en');
     const basics = page.locator('#basics');
-    await page.locator('#all-answers summary').click(); // the full form shows the same members
+    await openFullForm(page); // the full form shows the same members
     await basics.getByRole('button', { name: 'Add a household member' }).click();
     await basics.getByRole('button', { name: 'Add a household member' }).click();
     assert.equal(await page.locator('#basics fieldset.record').count(), 3);

@@ -77,6 +77,17 @@ export async function open(t, hash = '') {
   await t.page.waitForFunction(() => performance.getEntriesByName('huimin:first-result').length > 0, null, { timeout: 15000 });
 }
 
+/**
+ * Opens the applicant view's full form ("all answers") and waits until it is
+ * drawn: the page draws it on the details' `toggle` event, which fires after
+ * the click returns.
+ */
+export async function openFullForm(page) {
+  const details = page.locator('#all-answers');
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  await page.locator('#full-form [data-path]').first().waitFor();
+}
+
 /** Switches the page's language by its control. */
 export async function setLanguage(page, code) {
   await page.locator('#lang').selectOption(code);
@@ -129,8 +140,7 @@ export async function enterCase(page, kase) {
   if (kase.as_of) {
     await page.getByLabel('As-of date', { exact: true }).fill(kase.as_of);
   }
-  const details = page.locator('#all-answers');
-  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  await openFullForm(page);
   const form = page.locator('#full-form');
   const members = kase.household?.members ?? [];
   for (let i = 1; i < members.length; i += 1) {

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CSP } from '../../scripts/serve.mjs';
-import { axe, open, setLanguage, setup, shot } from './helpers.mjs';
+import { axe, open, openFullForm, setLanguage, setup, shot } from './helpers.mjs';
 
 const SECRET_INCOME = '31415.92';
 const SECRET_ID = 'ZX-SECRET-7731';
@@ -47,7 +47,7 @@ describe('privacy and safety', () => {
     assert.equal(wasm.length, 1, `the preloaded module is the one used: ${wasm.map((r) => r.url)}`);
     await setLanguage(page, 'en');
     // Type into the applicant form and answer a question.
-    await page.locator('#all-answers summary').click();
+    await openFullForm(page);
     const income = page.locator('#full-form [data-path="household.members[0].monthly_income"]');
     await income.fill(SECRET_INCOME);
     await income.press('Tab');
@@ -124,7 +124,7 @@ describe('accessibility', () => {
       test('applicant view: zero axe violations (results, open explanation, question, full form)', async () => {
         await open(t);
         const page = t.page;
-        await page.locator('#all-answers summary').click();
+        await openFullForm(page);
         await page.locator('#full-form [data-path="household.members[0].monthly_income"]').fill('abc'); // an error on show
         await page.locator('#full-form [data-path="household.members[0].monthly_income"]').press('Tab');
         await page.locator('#basics').getByRole('button').filter({ hasText: '添加家庭成员' }).click();
