@@ -8,8 +8,8 @@
 
 use crate::check;
 use crate::diagnostic::Diagnostic;
-use crate::eval::{self, BenefitOutcome, Ctx, Reason, Status, Truth};
-use crate::explain::{self, fmt_amount, missing_paths, Explanation, Lang};
+use crate::eval::{BenefitOutcome, ConditionOutcome, Ctx, Reason, Status, Truth};
+use crate::explain::{self, missing_paths, Day, Explanation, Lang, Money};
 use crate::input::{self, Facts};
 use crate::ir::{self, FactType, Period};
 use crate::syntax::pack::BenefitExpect;
@@ -17,6 +17,7 @@ use crate::syntax::toml;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 pub use crate::ir::Engine;
@@ -89,27 +90,27 @@ impl Options {
 
 /// The packs a result was computed with.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct RulesInfo {
+pub struct RulesInfo<'e> {
     /// Content hash of all pack files.
-    pub hash: String,
+    pub hash: &'e str,
     /// Pack ids and versions.
-    pub packs: Vec<PackInfo>,
+    pub packs: Vec<PackInfo<'e>>,
 }
 
 /// A pack id and version.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct PackInfo {
+pub struct PackInfo<'e> {
     /// Id.
-    pub id: String,
+    pub id: &'e str,
     /// Version.
-    pub version: String,
+    pub version: &'e str,
 }
 
 /// An amount.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Amount {
     /// Decimal string with two places.
-    pub value: String,
+    pub value: Money,
     /// `once`, `month` or `year`.
     pub period: Period,
     /// The amount is a maximum.
@@ -119,23 +120,23 @@ pub struct Amount {
 
 /// A warning on a benefit.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Warning {
+pub struct Warning<'e> {
     /// Stable code.
-    pub code: String,
+    pub code: &'static str,
     /// Message in the result's language.
-    pub message: String,
+    pub message: Cow<'e, str>,
     /// The parameter concerned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<String>,
+    pub parameter: Option<&'e str>,
 }
 
 /// One benefit's result.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct BenefitResult {
+pub struct BenefitResult<'e> {
     /// Id.
-    pub id: String,
+    pub id: &'e str,
     /// Name in force on the as-of date.
-    pub name: String,
+    pub name: &'e str,
     /// Status.
     pub status: Status,
     /// Amount, when eligible and known.
@@ -143,57 +144,57 @@ pub struct BenefitResult {
     /// Depends on values below `confirmed`.
     pub estimate: bool,
     /// Why (null when explanations are off).
-    pub explanation: Option<Explanation>,
+    pub explanation: Option<Explanation<'e>>,
     /// Fact paths that would settle an undetermined outcome.
-    pub missing: Vec<String>,
+    pub missing: Vec<Cow<'e, str>>,
     /// Warnings.
-    pub warnings: Vec<Warning>,
+    pub warnings: Vec<Warning<'e>>,
 }
 
 /// One program's result.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ProgramResult {
+pub struct ProgramResult<'e> {
     /// Program id.
-    pub id: String,
+    pub id: &'e str,
     /// Name.
-    pub name: String,
+    pub name: &'e str,
     /// For tiered programs: the tier reached, or null.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tier: Option<Option<String>>,
+    pub tier: Option<Option<&'e str>>,
     /// Benefits in pack order.
-    pub benefits: Vec<BenefitResult>,
+    pub benefits: Vec<BenefitResult<'e>>,
 }
 
 /// A question worth asking next.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Question {
+pub struct Question<'e> {
     /// Case-file path (`household.members[0].monthly_income`).
-    pub path: String,
+    pub path: Cow<'e, str>,
     /// Declared fact path (`household.members[].monthly_income`).
-    pub fact: String,
+    pub fact: &'e str,
     /// Record index for list fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<u32>,
     /// Question label.
-    pub label: String,
+    pub label: &'e str,
     /// Fact type.
     #[serde(rename = "type")]
-    pub ty: String,
+    pub ty: &'static str,
     /// Benefits it can settle (`pack.benefit`).
-    pub benefits: Vec<String>,
+    pub benefits: Vec<&'e str>,
 }
 
-/// The result of one case.
+/// The result of one case. It borrows the packs' texts from the engine.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct CaseResult {
+pub struct CaseResult<'e> {
     /// As-of date.
-    pub as_of: String,
+    pub as_of: Day,
     /// Packs used.
-    pub rules: RulesInfo,
+    pub rules: RulesInfo<'e>,
     /// Programs.
-    pub programs: Vec<ProgramResult>,
+    pub programs: Vec<ProgramResult<'e>>,
     /// Ranked questions.
-    pub questions: Vec<Question>,
+    pub questions: Vec<Question<'e>>,
 }
 
 /// Reads every `*.toml` file of a folder as `(file name, text)`, sorted by
@@ -225,58 +226,65 @@ pub fn load(files: &[(String, String)]) -> Result<Engine, Vec<Diagnostic>> {
 }
 
 /// Evaluates a case given as JSON.
-pub fn evaluate(engine: &Engine, case: &Json, s: Settings) -> Result<CaseResult, Vec<Diagnostic>> {
+pub fn evaluate<'e>(
+    engine: &'e Engine,
+    case: &Json,
+    s: Settings,
+) -> Result<CaseResult<'e>, Vec<Diagnostic>> {
     let facts = input::decode(engine, case, s.as_of)?;
     evaluate_facts(engine, &facts, s)
 }
 
 /// Evaluates a case given as JSON text.
-pub fn evaluate_text(
-    engine: &Engine,
+pub fn evaluate_text<'e>(
+    engine: &'e Engine,
     text: &str,
     s: Settings,
-) -> Result<CaseResult, Vec<Diagnostic>> {
-    let case = input::parse_json(text)?;
-    evaluate(engine, &case, s)
+) -> Result<CaseResult<'e>, Vec<Diagnostic>> {
+    let facts = input::decode_text(engine, text, s.as_of)?;
+    evaluate_facts(engine, &facts, s)
 }
 
 /// Evaluates decoded facts.
-pub fn evaluate_facts(
-    engine: &Engine,
+pub fn evaluate_facts<'e>(
+    engine: &'e Engine,
     facts: &Facts,
     s: Settings,
-) -> Result<CaseResult, Vec<Diagnostic>> {
+) -> Result<CaseResult<'e>, Vec<Diagnostic>> {
     let mut cx = Ctx::new(engine, facts, s.explain);
-    let ev = eval::evaluate_in(&mut cx)
+    cx.run()
         .map_err(|e| vec![Diagnostic::new(e.code(), e.to_string()).with_help(e.help())])?;
-    Ok(build_result(engine, &mut cx, &ev, s))
+    Ok(build_result(engine, &mut cx, s))
 }
 
-fn build_result(engine: &Engine, cx: &mut Ctx, ev: &eval::Evaluation, s: Settings) -> CaseResult {
-    let as_of = ev.as_of;
-    let mut programs = Vec::new();
+fn build_result<'e>(engine: &'e Engine, cx: &mut Ctx<'_>, s: Settings) -> CaseResult<'e> {
+    let as_of = cx.as_of();
+    let mut programs = Vec::with_capacity(engine.packs.len());
     for pack in &engine.packs {
         if pack.benefits.is_empty() {
             continue;
         }
-        let mut benefits = Vec::new();
+        let mut benefits = Vec::with_capacity(pack.benefits.len());
         for &bid in &pack.benefits {
-            let (Some(b), Some(o)) = (
+            let (Some(b), Some(&o)) = (
                 engine.benefits.get(bid as usize),
-                ev.benefits.get(bid as usize),
+                cx.benefits().get(bid as usize),
             ) else {
                 continue;
             };
             let explanation = s
                 .explain
-                .then(|| explain::explain_benefit(engine, cx, b, o, &ev.benefits, as_of, s.lang));
+                .then(|| explain::explain_benefit(engine, cx, b, &o, s.lang));
             benefits.push(BenefitResult {
-                id: b.id.clone(),
-                name: s.lang.pick(b.name_on(as_of)).to_string(),
+                id: &b.id,
+                name: s.lang.pick(b.name_on(as_of)),
                 status: o.status,
                 amount: match (o.status, o.amount, b.period) {
                     (Status::Eligible, Some(a), Some(period)) => Some(Amount {
-                        value: fmt_amount(a, b.rounding),
+                        value: Money {
+                            value: a,
+                            places: b.rounding,
+                        },
                         period,
                         up_to: o.up_to,
                     }),
@@ -284,15 +292,15 @@ fn build_result(engine: &Engine, cx: &mut Ctx, ev: &eval::Evaluation, s: Setting
                 },
                 estimate: o.estimate,
                 explanation,
-                missing: missing_paths(engine, &o.reasons),
-                warnings: warnings(engine, b, o, as_of, s.lang),
+                missing: missing_paths(engine, cx.reasons(o.reasons)),
+                warnings: warnings(engine, cx, b, &o, as_of, s.lang),
             });
         }
         let tier = (!pack.tiers.is_empty()).then(|| {
             for &t in &pack.tiers {
-                match ev.benefits.get(t as usize).map(|o| o.status) {
+                match cx.benefits().get(t as usize).map(|o| o.status) {
                     Some(Status::Eligible) => {
-                        return engine.benefits.get(t as usize).map(|b| b.id.clone())
+                        return engine.benefits.get(t as usize).map(|b| b.id.as_str())
                     }
                     Some(Status::Undetermined) => return None,
                     _ => {}
@@ -301,44 +309,45 @@ fn build_result(engine: &Engine, cx: &mut Ctx, ev: &eval::Evaluation, s: Setting
             None
         });
         programs.push(ProgramResult {
-            id: pack.id.clone(),
-            name: s.lang.pick(&pack.name).to_string(),
+            id: &pack.id,
+            name: s.lang.pick(&pack.name),
             tier,
             benefits,
         });
     }
     CaseResult {
-        as_of: as_of.to_string(),
+        as_of: Day(as_of),
         rules: rules_info(engine),
         programs,
-        questions: questions(engine, &ev.benefits, s.lang),
+        questions: questions(engine, cx, s.lang),
     }
 }
 
 /// The packs' hash and versions.
-pub fn rules_info(engine: &Engine) -> RulesInfo {
+pub fn rules_info(engine: &Engine) -> RulesInfo<'_> {
     RulesInfo {
-        hash: engine.hash.clone(),
+        hash: &engine.hash,
         packs: engine
             .packs
             .iter()
             .map(|p| PackInfo {
-                id: p.id.clone(),
-                version: p.version.clone(),
+                id: &p.id,
+                version: &p.version,
             })
             .collect(),
     }
 }
 
-fn warnings(
-    engine: &Engine,
+fn warnings<'e>(
+    engine: &'e Engine,
+    cx: &Ctx,
     b: &ir::Benefit,
     o: &BenefitOutcome,
     as_of: NaiveDate,
     lang: Lang,
-) -> Vec<Warning> {
+) -> Vec<Warning<'e>> {
     let mut out = Vec::new();
-    for r in &o.reasons {
+    for r in cx.reasons(o.reasons) {
         if let Reason::Param(p) = r {
             let Some(p) = engine.params.get(*p as usize) else {
                 continue;
@@ -350,16 +359,16 @@ fn warnings(
                 message.push_str(lang.pick(note));
             }
             out.push(Warning {
-                code: "parameter_unconfigured".into(),
-                message,
-                parameter: Some(p.id.clone()),
+                code: "parameter_unconfigured",
+                message: Cow::Owned(message),
+                parameter: Some(&p.id),
             });
         }
     }
     if o.status == Status::Eligible && o.amount.is_none() && b.amount.is_some() {
         out.push(Warning {
-            code: "amount_unknown".into(),
-            message: explain::words(lang, "amount_unknown").to_string(),
+            code: "amount_unknown",
+            message: Cow::Borrowed(explain::words(lang, "amount_unknown")),
             parameter: None,
         });
     }
@@ -368,15 +377,18 @@ fn warnings(
             let Some(p) = engine.params.get(pid as usize) else {
                 continue;
             };
-            let Some(last) = p.values.last() else {
+            let (Some(after), Some(last)) = (p.stale_after, p.values.last()) else {
                 continue;
             };
-            let stale_after = eval::add_months(last.from, 15);
-            if p.decl.adjusted_yearly && stale_after.is_some_and(|d| as_of > d) {
+            if as_of > after {
                 out.push(Warning {
-                    code: "stale_parameter".into(),
-                    message: explain::words_stale(lang, lang.pick(&p.decl.label), last.from),
-                    parameter: Some(p.id.clone()),
+                    code: "stale_parameter",
+                    message: Cow::Owned(explain::words_stale(
+                        lang,
+                        lang.pick(&p.decl.label),
+                        last.from,
+                    )),
+                    parameter: Some(&p.id),
                 });
             }
         }
@@ -384,55 +396,47 @@ fn warnings(
     out
 }
 
-fn questions(engine: &Engine, outcomes: &[BenefitOutcome], lang: Lang) -> Vec<Question> {
+fn questions<'e>(engine: &'e Engine, cx: &Ctx, lang: Lang) -> Vec<Question<'e>> {
     // fact reason -> benefits it can settle
-    let mut by_reason: BTreeMap<(i64, u32, Option<u32>), Vec<String>> = BTreeMap::new();
-    for (b, o) in engine.benefits.iter().zip(outcomes) {
+    let mut by_reason: BTreeMap<(i64, u32, Option<u32>), Vec<&'e str>> = BTreeMap::new();
+    for (b, o) in engine.benefits.iter().zip(cx.benefits()) {
         let open = o.status == Status::Undetermined
             || (o.status == Status::Eligible && o.amount.is_none());
         if !open {
             continue;
         }
-        let name = format!(
-            "{}.{}",
-            engine.packs.get(b.pack).map_or("", |p| p.id.as_str()),
-            b.id
-        );
-        for r in &o.reasons {
-            if let Reason::Fact(fid, idx) = r {
-                let Some(f) = engine.schema.fact(*fid) else {
+        for r in cx.reasons(o.reasons) {
+            if let Reason::Fact(fid, idx) = *r {
+                let Some(f) = engine.schema.fact(fid) else {
                     continue;
                 };
                 if !f.ask {
                     continue;
                 }
-                let list = by_reason.entry((f.order, *fid, *idx)).or_default();
-                if !list.contains(&name) {
-                    list.push(name.clone());
+                let list = by_reason.entry((f.order, fid, idx)).or_default();
+                if !list.contains(&b.key.as_str()) {
+                    list.push(&b.key);
                 }
             }
         }
     }
-    let mut qs: Vec<(usize, Question)> = by_reason
+    let mut qs: Vec<Question<'e>> = by_reason
         .into_iter()
         .filter_map(|((_, fid, idx), benefits)| {
             let f = engine.schema.fact(fid)?;
-            Some((
-                benefits.len(),
-                Question {
-                    path: explain::reason_path(engine, &Reason::Fact(fid, idx))?,
-                    fact: f.path.clone(),
-                    record: idx,
-                    label: lang.pick(&f.label).to_string(),
-                    ty: f.ty.name().to_string(),
-                    benefits,
-                },
-            ))
+            Some(Question {
+                path: explain::reason_path(engine, &Reason::Fact(fid, idx))?,
+                fact: &f.path,
+                record: idx,
+                label: lang.pick(&f.label),
+                ty: f.ty.name(),
+                benefits,
+            })
         })
         .collect();
     // Most benefits settled first; the sort is stable, so ties keep form order.
-    qs.sort_by_key(|q| std::cmp::Reverse(q.0));
-    qs.into_iter().map(|(_, q)| q).collect()
+    qs.sort_by_key(|q| std::cmp::Reverse(q.benefits.len()));
+    qs
 }
 
 /// `{ "ok": true, "value": … }` or `{ "ok": false, "errors": […] }`.
@@ -512,23 +516,23 @@ pub struct ClaimCheck {
 
 /// The result of validating an application.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Validation {
+pub struct Validation<'e> {
     /// Everything the claims agree with.
     pub agrees: bool,
     /// Per claim.
     pub checks: Vec<ClaimCheck>,
     /// The computed result.
-    pub result: CaseResult,
+    pub result: CaseResult<'e>,
 }
 
 /// Compares claimed outcomes (`{ "pack.benefit" | "benefit": { status, amount } }`)
 /// with the computed result.
-pub fn validate(
-    engine: &Engine,
+pub fn validate<'e>(
+    engine: &'e Engine,
     case: &Json,
     claimed: &Json,
     s: Settings,
-) -> Result<Validation, Vec<Diagnostic>> {
+) -> Result<Validation<'e>, Vec<Diagnostic>> {
     let claims: BTreeMap<String, Claim> = serde_json::from_value(claimed.clone()).map_err(|e| {
         vec![Diagnostic::new("claim.bad_shape", format!("the claimed outcome is not valid: {e}"))
             .with_help(Some("write claims as { \"pack.benefit\": { \"status\": \"eligible\", \"amount\": \"790.00\" } }".into()))]
@@ -553,11 +557,11 @@ pub fn validate(
             );
             continue;
         };
-        let amount = b.amount.as_ref().map(|a| a.value.clone());
+        let amount = b.amount.as_ref().map(|a| a.value.to_string());
         let amount_agrees = match &claim.amount {
             None => None,
             Some(c) => match (check::parse_decimal(c.trim()), &b.amount) {
-                (Some(x), Some(a)) => Some(check::parse_decimal(&a.value) == Some(x)),
+                (Some(x), Some(a)) => Some(a.value.value == x),
                 (None, None) => Some(c.trim().is_empty() || c.trim() == "null"),
                 _ => Some(false),
             },
@@ -864,12 +868,12 @@ pub fn run_tests(engine: &Engine) -> TestReport {
                         ));
                     }
                     let mut cx = Ctx::new(engine, &facts, true);
-                    match eval::evaluate_in(&mut cx) {
+                    match cx.run() {
                         Err(e) => failures.push(format!("evaluation failed: {e}")),
-                        Ok(ev) => {
+                        Ok(()) => {
                             record_coverage(
                                 engine,
-                                &ev,
+                                &cx,
                                 &mut cond_seen,
                                 &mut tier_seen,
                                 &mut amount_seen,
@@ -878,13 +882,12 @@ pub fn run_tests(engine: &Engine) -> TestReport {
                             let result = build_result(
                                 engine,
                                 &mut cx,
-                                &ev,
                                 Settings {
                                     explain: false,
                                     ..s
                                 },
                             );
-                            check_expectations(engine, pack, t, &ev, &result, &mut failures);
+                            check_expectations(engine, pack, t, &cx, &result, &mut failures);
                         }
                     }
                 }
@@ -925,14 +928,14 @@ pub fn run_tests(engine: &Engine) -> TestReport {
 
 fn record_coverage(
     engine: &Engine,
-    ev: &eval::Evaluation,
+    cx: &Ctx,
     cond_seen: &mut BTreeMap<(usize, usize), Seen>,
     tier_seen: &mut BTreeMap<u32, bool>,
     amount_seen: &mut BTreeMap<u32, bool>,
     versions_seen: &mut BTreeMap<(u32, NaiveDate), bool>,
 ) {
-    for (bi, o) in ev.benefits.iter().enumerate() {
-        for (ci, c) in o.conditions.iter().enumerate() {
+    for (bi, o) in cx.benefits().iter().enumerate() {
+        for (ci, c) in cx.conditions(o).iter().enumerate() {
             let e = cond_seen.entry((bi, ci)).or_default();
             match c.truth {
                 Truth::Pass => e.pass = true,
@@ -941,18 +944,21 @@ fn record_coverage(
                 // unconfigured has its failing side blocked, not missed.
                 Truth::Unknown
                     if !c.reasons.is_empty()
-                        && c.reasons.iter().all(|r| matches!(r, Reason::Param(_))) =>
+                        && cx
+                            .reasons(c.reasons)
+                            .iter()
+                            .all(|r| matches!(r, Reason::Param(_))) =>
                 {
                     e.fail = true
                 }
                 Truth::Unknown => {}
             }
-            for (p, d) in &c.params {
-                mark_version(engine, *p, *d, versions_seen);
+            for (p, d) in cx.versions(c.versions) {
+                mark_version(engine, p, d, versions_seen);
             }
         }
-        for (p, d) in &o.amount_params {
-            mark_version(engine, *p, *d, versions_seen);
+        for (p, d) in cx.versions(o.amount_versions) {
+            mark_version(engine, p, d, versions_seen);
         }
         if o.status == Status::Eligible {
             tier_seen.insert(bi as u32, true);
@@ -1048,7 +1054,7 @@ fn check_expectations(
     engine: &Engine,
     pack: &ir::Pack,
     t: &crate::syntax::pack::TestDecl,
-    ev: &eval::Evaluation,
+    cx: &Ctx,
     result: &CaseResult,
     failures: &mut Vec<String>,
 ) {
@@ -1057,10 +1063,10 @@ fn check_expectations(
             .programs
             .iter()
             .find(|p| p.id == pack.id)
-            .and_then(|p| p.tier.clone())
+            .and_then(|p| p.tier)
             .flatten()
-            .unwrap_or_else(|| "none".into());
-        if &got != want {
+            .unwrap_or("none");
+        if got != want {
             failures.push(format!("tier: expected {want}, got {got}"));
         }
     }
@@ -1080,11 +1086,12 @@ fn check_expectations(
             .benefits
             .iter()
             .position(|b| b.id == bid && engine.packs.get(b.pack).is_some_and(|p| p.id == pid));
-        let (b, o) = match idx.and_then(|i| Some((engine.benefits.get(i)?, ev.benefits.get(i)?))) {
+        let (b, o) = match idx.and_then(|i| Some((engine.benefits.get(i)?, cx.benefits().get(i)?)))
+        {
             Some(x) => x,
             None => continue,
         };
-        compare_benefit(key, want, got, b, o, failures);
+        compare_benefit(key, want, got, b, cx.conditions(o), o, failures);
     }
 }
 
@@ -1093,6 +1100,7 @@ fn compare_benefit(
     want: &BenefitExpect,
     got: &BenefitResult,
     b: &ir::Benefit,
+    conditions: &[ConditionOutcome],
     o: &BenefitOutcome,
     failures: &mut Vec<String>,
 ) {
@@ -1108,7 +1116,7 @@ fn compare_benefit(
         let g = got
             .amount
             .as_ref()
-            .map_or_else(|| "null".to_string(), |x| x.value.clone());
+            .map_or_else(|| "null".to_string(), |x| x.value.to_string());
         let same = a == &g
             || (check::parse_decimal(a).is_some()
                 && check::parse_decimal(a) == check::parse_decimal(&g));
@@ -1133,8 +1141,7 @@ fn compare_benefit(
     if let Some(f) = &want.failed {
         let mut ids: Vec<String> = b.conditions.iter().map(|c| c.id.clone()).collect();
         ids.push("no_higher_tier".into());
-        let mut g: Vec<String> = o
-            .conditions
+        let mut g: Vec<String> = conditions
             .iter()
             .zip(ids)
             .filter(|(c, _)| c.truth == Truth::Fail)
@@ -1150,7 +1157,7 @@ fn compare_benefit(
     if let Some(m) = &want.missing {
         let mut m = m.clone();
         m.sort();
-        let mut g = got.missing.clone();
+        let mut g: Vec<String> = got.missing.iter().map(|p| p.to_string()).collect();
         g.sort();
         if m != g {
             failures.push(format!("{key}.missing: expected {m:?}, got {g:?}"));
@@ -1158,8 +1165,8 @@ fn compare_benefit(
     }
     if let Some(ws) = &want.warnings {
         for w in ws {
-            if !got.warnings.iter().any(|x| &x.code == w) {
-                let codes: Vec<&str> = got.warnings.iter().map(|x| x.code.as_str()).collect();
+            if !got.warnings.iter().any(|x| x.code == w) {
+                let codes: Vec<&str> = got.warnings.iter().map(|x| x.code).collect();
                 failures.push(format!("{key}.warnings: expected {w}, got {codes:?}"));
             }
         }
@@ -1214,17 +1221,17 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
                     };
                     out.push_str(&format!("   {mark} {} [{}]\n", c.text, c.id));
                     for cmp in &c.comparisons {
-                        let side = |label: &str, value: Option<&str>| match value {
-                            Some(v) if v == label => v.to_string(),
+                        let side = |label: &str, value: Option<String>| match value {
+                            Some(v) if v == label => v,
                             Some(v) => format!("{label} = {v}"),
                             None if cmp.op == "in" => label.to_string(),
                             None => format!("{label} = ?"),
                         };
                         out.push_str(&format!(
                             "       {} {} {}\n",
-                            side(&cmp.left, cmp.actual.as_deref()),
+                            side(&cmp.left, cmp.actual.as_ref().map(|v| v.to_string())),
                             cmp.op,
-                            side(&cmp.right, cmp.threshold.as_deref())
+                            side(&cmp.right, cmp.threshold.as_ref().map(|v| v.to_string()))
                         ));
                     }
                     for d in &c.depends_on {
@@ -1262,7 +1269,7 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
                         "   {}: {} = {}\n",
                         w(lang, "amount"),
                         a.formula.trim(),
-                        a.value.as_deref().unwrap_or("?")
+                        a.value.map_or_else(|| "?".to_string(), |v| v.to_string())
                     ));
                     for pu in &a.parameters {
                         out.push_str(&format!("       {}\n", param_line(pu)));
@@ -1306,12 +1313,12 @@ fn param_line(p: &explain::ParamUse) -> String {
         "{} ({}) = {} {} [{} {}, {}; {}]",
         p.label,
         p.id,
-        p.value.as_deref().unwrap_or("?"),
+        p.value.map_or_else(|| "?".to_string(), |v| v.to_string()),
         p.unit,
-        p.from.as_deref().unwrap_or("-"),
+        p.from.map_or_else(|| "-".to_string(), |d| d.to_string()),
         p.on,
-        p.confidence.as_deref().unwrap_or("-"),
-        p.source.as_deref().unwrap_or("-")
+        p.confidence.unwrap_or("-"),
+        p.source.unwrap_or("-")
     )
 }
 

@@ -152,8 +152,9 @@ impl Schema {
     }
 }
 
-/// A runtime value that is known.
-#[derive(Debug, Clone, PartialEq)]
+/// A runtime value that is known. Plain data (`Copy`, no pointers), so
+/// values move through the evaluator without reference counting.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Val {
     /// Boolean.
     Bool(bool),
@@ -161,10 +162,9 @@ pub enum Val {
     Num(Decimal),
     /// Calendar date.
     Date(NaiveDate),
-    /// Enum value or interned string.
+    /// Enum value or string: the packs' symbols first, then the strings of
+    /// the case that no pack names (ids), see [`crate::input::Facts::sym`].
     Sym(Sym),
-    /// A string not known to the packs (ids).
-    Str(std::rc::Rc<str>),
     /// Records of a list slot.
     List(u32, Selection),
     /// One record: (list slot, index).
@@ -172,12 +172,18 @@ pub enum Val {
 }
 
 /// Which records of a list a list value holds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Selection {
-    /// The first `n` records: the whole list (no allocation).
+    /// The first `n` records: the whole list.
     All(u32),
-    /// These records, by index.
-    Some(std::rc::Rc<[u32]>),
+    /// `len` record indices, kept from `start` in the evaluation's
+    /// selection arena (`eval::Ctx`).
+    Some {
+        /// First index in the arena.
+        start: u32,
+        /// How many records.
+        len: u32,
+    },
 }
 
 impl Selection {
@@ -185,7 +191,7 @@ impl Selection {
     pub fn len(&self) -> usize {
         match self {
             Selection::All(n) => *n as usize,
-            Selection::Some(idx) => idx.len(),
+            Selection::Some { len, .. } => *len as usize,
         }
     }
 
@@ -193,17 +199,9 @@ impl Selection {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-
-    /// The `k`-th record index.
-    pub fn get(&self, k: usize) -> Option<u32> {
-        match self {
-            Selection::All(n) => (k < *n as usize).then_some(k as u32),
-            Selection::Some(idx) => idx.get(k).copied(),
-        }
-    }
 }
 
-/// A constant in the IR (thread-safe: no shared pointers).
+/// A constant in the IR.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Const {
     /// Boolean.
@@ -364,6 +362,9 @@ pub struct Parameter {
     pub decl: ParameterDecl,
     /// Values in increasing `from` order.
     pub values: Vec<ParamValue>,
+    /// For a parameter adjusted yearly: the last day its last value is not
+    /// yet stale (`check::STALE_AFTER_MONTHS` after its `from`).
+    pub stale_after: Option<NaiveDate>,
 }
 
 impl Parameter {
@@ -442,6 +443,8 @@ pub struct Note {
 pub struct Benefit {
     /// Id.
     pub id: String,
+    /// `pack.benefit`, as results and questions name it.
+    pub key: String,
     /// Pack index.
     pub pack: usize,
     /// Names from dates (the first from the beginning of time).

@@ -112,7 +112,7 @@ fn pack_text(base: &str, e: &Entry) -> (String, usize) {
     (text, offset)
 }
 
-fn fmt_value(engine: &Engine, v: &Val) -> String {
+fn fmt_value(cx: &Ctx, v: &Val) -> String {
     match v {
         Val::Bool(b) => b.to_string(),
         Val::Num(n) => {
@@ -123,12 +123,11 @@ fn fmt_value(engine: &Engine, v: &Val) -> String {
             }
         }
         Val::Date(d) => d.to_string(),
-        Val::Sym(s) => engine.sym(*s).to_string(),
-        Val::Str(s) => s.to_string(),
-        Val::List(_, idx) => format!(
+        Val::Sym(s) => cx.sym(*s).to_string(),
+        Val::List(_, sel) => format!(
             "[{}]",
-            (0..idx.len())
-                .filter_map(|k| idx.get(k))
+            cx.records(*sel)
+                .iter()
                 .map(|i| i.to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -159,7 +158,9 @@ fn exact_decimal(text: &str) -> Option<Decimal> {
 fn reason_text(engine: &Engine, r: &Reason) -> String {
     match r {
         Reason::Param(p) => format!("param:{}", engine.params[*p as usize].id),
-        Reason::Fact(..) => reason_path(engine, r).unwrap_or_else(|| format!("{r:?}")),
+        Reason::Fact(..) => {
+            reason_path(engine, r).map_or_else(|| format!("{r:?}"), |p| p.to_string())
+        }
     }
 }
 
@@ -188,7 +189,7 @@ fn run(base: &str, e: &Entry) -> (Outcome, String, usize) {
     let mut cx = Ctx::new(&engine, &facts, false);
     let outcome = match cx.eval(&Node::Def(id)) {
         Err(err) => Outcome::EvalError(err.code().to_string()),
-        Ok(V::Known(v)) => Outcome::Known(fmt_value(&engine, &v), v),
+        Ok(V::Known(v)) => Outcome::Known(fmt_value(&cx, &v), v),
         Ok(V::Unknown(rs)) => Outcome::Unknown(
             cx.reasons(rs)
                 .iter()

@@ -27,7 +27,10 @@ use std::str::FromStr;
 /// The largest pack file accepted, in bytes.
 pub const MAX_PACK_BYTES: usize = 2 * 1024 * 1024;
 /// The most parameters an engine can track.
-pub const MAX_PARAMS: usize = 256;
+pub const MAX_PARAMS: usize = crate::eval::ParamSet::CAPACITY;
+/// A parameter adjusted every year is stale when the as-of date is more than
+/// this many months after its last value's `from` (`shared/policy/README.md`).
+pub const STALE_AFTER_MONTHS: i64 = 15;
 
 /// Checks pack files (`(file name, text)`) and compiles them.
 pub fn check(files: &[(String, String)]) -> Result<Engine, Vec<Diagnostic>> {
@@ -808,11 +811,16 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                     continue;
                 }
                 self.param_index.insert(id.clone(), pid);
+                let stale_after = match (decl.adjusted_yearly, values.last()) {
+                    (true, Some(v)) => crate::eval::add_months(v.from, STALE_AFTER_MONTHS),
+                    _ => None,
+                };
                 self.params.push(Parameter {
                     id: id.clone(),
                     pack: k,
                     decl: decl.clone(),
                     values,
+                    stale_after,
                 });
             }
         }
@@ -1157,6 +1165,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                     bid,
                     Benefit {
                         id: decl.id.get_ref().clone(),
+                        key: format!("{pack_id}.{}", decl.id.get_ref()),
                         pack: k,
                         names,
                         citation,

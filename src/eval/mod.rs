@@ -5,6 +5,13 @@
 //! propagates, except where the known part decides (Kleene `and`/`or`,
 //! `any`/`all`, `0 * x`, `??`, `known`).
 //!
+//! One [`Ctx`] evaluates one case. Values are plain data (`Copy`); what is
+//! variable-sized (the reasons of unknown values, the records a `filter`
+//! keeps, the parameter versions a trace records, the conditions' outcomes)
+//! lives in arenas of the context, and values hold [`Run`]s of them. So
+//! evaluating a node allocates nothing, and a case allocates a handful of
+//! arenas whatever the packs say.
+//!
 //! INVARIANT: the core never reads the clock; everything dated comes from
 //! the case's as-of date or from the case's own dates.
 
@@ -19,10 +26,14 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
-use std::rc::Rc;
+use std::marker::PhantomData;
 
 /// How many nodes one case may evaluate.
 pub const STEP_BUDGET: u64 = 5_000_000;
+
+/// The most items each arena of one case may hold (reasons, kept records,
+/// parameter versions): a bound on memory whatever the packs do.
+pub const ARENA_BUDGET: usize = 1 << 20;
 
 /// Why a value is unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,38 +44,87 @@ pub enum Reason {
     Param(ParamId),
 }
 
-/// A value or unknown.
-#[derive(Debug, Clone, PartialEq)]
-pub enum V {
-    /// Known.
-    Known(Val),
-    /// Unknown, with the reasons (read them with [`Ctx::reasons`]).
-    Unknown(Why),
-}
-
-/// The reasons of an unknown value: a run of the evaluation context's reason
-/// arena. Sets are never changed once made, so a `Why` stays valid for the
-/// context's life; merging two makes a new run only when neither contains
-/// the other. This keeps unknown values free of allocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Why {
+/// A run of one of the context's arenas: `len` items from `start`. Arenas
+/// only grow during an evaluation, so a run stays valid for the context's
+/// life.
+pub struct Run<T> {
     start: u32,
     len: u32,
+    of: PhantomData<fn() -> T>,
 }
 
-impl Why {
-    /// No reason (unknown for a reason the result does not name).
-    pub const NONE: Why = Why { start: 0, len: 0 };
+impl<T> Run<T> {
+    /// The empty run.
+    pub const NONE: Run<T> = Run {
+        start: 0,
+        len: 0,
+        of: PhantomData,
+    };
 
-    /// Whether it names no reason.
+    fn new(start: usize, end: usize) -> Run<T> {
+        Run {
+            start: start as u32,
+            len: end.saturating_sub(start) as u32,
+            of: PhantomData,
+        }
+    }
+
+    /// Whether it holds nothing.
     pub fn is_empty(self) -> bool {
         self.len == 0
     }
+
+    /// How many items it holds.
+    pub fn len(self) -> usize {
+        self.len as usize
+    }
+
+    fn of(self, arena: &[T]) -> &[T] {
+        let start = self.start as usize;
+        arena
+            .get(start..start + self.len as usize)
+            .unwrap_or_default()
+    }
 }
 
-/// The most reasons one case may record, all unknown values together: a
-/// bound on memory whatever the packs do.
-pub const REASON_BUDGET: usize = 1 << 20;
+impl<T> Clone for Run<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Run<T> {}
+impl<T> PartialEq for Run<T> {
+    fn eq(&self, o: &Self) -> bool {
+        (self.start, self.len) == (o.start, o.len)
+    }
+}
+impl<T> Eq for Run<T> {}
+impl<T> Default for Run<T> {
+    fn default() -> Self {
+        Run::NONE
+    }
+}
+impl<T> std::fmt::Debug for Run<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Run({}..+{})", self.start, self.len)
+    }
+}
+
+/// The reasons of an unknown value (read them with [`Ctx::reasons`]).
+pub type Why = Run<Reason>;
+
+/// The parameter versions a traced evaluation looked up, as (parameter,
+/// date looked up on); read them with [`Ctx::versions`].
+pub type Versions = Run<(ParamId, NaiveDate)>;
+
+/// A value or unknown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum V {
+    /// Known.
+    Known(Val),
+    /// Unknown, with the reasons.
+    Unknown(Why),
+}
 
 /// An evaluation error, boxed so results stay small on the hot path.
 type Fault = Box<EvalError>;
@@ -74,6 +134,9 @@ type Fault = Box<EvalError>;
 pub struct ParamSet([u64; 4]);
 
 impl ParamSet {
+    /// The most parameters a set can hold (the checker enforces it).
+    pub const CAPACITY: usize = 256;
+
     /// Adds a parameter.
     pub fn insert(&mut self, p: ParamId) {
         if let Some(w) = self.0.get_mut((p / 64) as usize) {
@@ -95,10 +158,10 @@ impl ParamSet {
 
     /// The parameters, in id order.
     pub fn iter(&self) -> impl Iterator<Item = ParamId> + '_ {
-        (0..256u32).filter(|p| {
-            self.0
-                .get((p / 64) as usize)
-                .is_some_and(|w| w >> (p % 64) & 1 == 1)
+        self.0.iter().enumerate().flat_map(|(k, &w)| {
+            (0..64u32)
+                .filter(move |b| w >> b & 1 == 1)
+                .map(move |b| k as u32 * 64 + b)
         })
     }
 }
@@ -159,69 +222,53 @@ pub enum Truth {
 }
 
 /// One condition's outcome.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct ConditionOutcome {
     /// The outcome.
     pub truth: Truth,
     /// Why unknown.
-    pub reasons: Vec<Reason>,
+    pub reasons: Why,
     /// Parameters used.
     pub usage: Usage,
-    /// Parameter versions looked up, when tracing: (parameter, date).
-    pub params: Vec<(ParamId, NaiveDate)>,
+    /// Parameter versions looked up, when tracing.
+    pub versions: Versions,
 }
 
 /// One benefit's outcome.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct BenefitOutcome {
     /// Status.
     pub status: Status,
     /// The date tested against the period.
     pub period_date: Option<NaiveDate>,
-    /// Conditions in order; for tiers after the first, `no_higher_tier` last.
-    pub conditions: Vec<ConditionOutcome>,
+    /// Conditions in order; for tiers after the first, `no_higher_tier`
+    /// last (read them with [`Ctx::conditions`]). Without a trace, the
+    /// conditions after one that settles an ineligible status are left out.
+    pub conditions: Run<ConditionOutcome>,
     /// Rounded amount, when eligible and known.
     pub amount: Option<Decimal>,
     /// Whether the amount is a maximum.
     pub up_to: bool,
     /// Why the status is undetermined, or why the amount is unknown.
-    pub reasons: Vec<Reason>,
+    pub reasons: Why,
     /// Parameter versions the amount looked up, when tracing.
-    pub amount_params: Vec<(ParamId, NaiveDate)>,
+    pub amount_versions: Versions,
     /// Parameters that the outcome depends on.
     pub usage: Usage,
     /// Whether the outcome depends on a value below `confirmed`.
     pub estimate: bool,
 }
 
-/// The outcome of every benefit of the engine, in engine order.
-#[derive(Debug, Clone)]
-pub struct Evaluation {
-    /// The as-of date.
-    pub as_of: NaiveDate,
-    /// Per benefit.
-    pub benefits: Vec<BenefitOutcome>,
-}
-
-/// Evaluates every benefit for a decoded case.
-pub fn evaluate(engine: &Engine, facts: &Facts, trace: bool) -> Result<Evaluation, EvalError> {
-    evaluate_in(&mut Ctx::new(engine, facts, trace))
-}
-
-/// Evaluates every benefit in a context, which stays usable for explanations.
-pub fn evaluate_in(cx: &mut Ctx) -> Result<Evaluation, EvalError> {
-    let (engine, facts) = (cx.engine, cx.facts);
-    let mut out = Vec::with_capacity(engine.benefits.len());
-    for b in &engine.benefits {
-        let o = cx
-            .benefit(b, &out)
-            .map_err(|e| e.at(&format!("{}.{}", pack_id(engine, b), b.id)))?;
-        out.push(o);
-    }
-    Ok(Evaluation {
-        as_of: facts.as_of,
-        benefits: out,
-    })
+/// Evaluates every benefit for a decoded case; the context returned holds
+/// the outcomes.
+pub fn evaluate<'a>(
+    engine: &'a Engine,
+    facts: &'a Facts,
+    trace: bool,
+) -> Result<Ctx<'a>, EvalError> {
+    let mut cx = Ctx::new(engine, facts, trace);
+    cx.run()?;
+    Ok(cx)
 }
 
 fn pack_id<'e>(engine: &'e Engine, b: &Benefit) -> &'e str {
@@ -229,24 +276,38 @@ fn pack_id<'e>(engine: &'e Engine, b: &Benefit) -> &'e str {
 }
 
 /// A value with the parameters it used and, when tracing, the versions looked up.
-pub type Tracked = (V, Usage, Vec<(ParamId, NaiveDate)>);
+pub type Tracked = (V, Usage, Versions);
 
-/// Evaluation state for one case.
+/// A definition's value, computed once per case.
+#[derive(Clone, Copy)]
+struct DefValue {
+    v: V,
+    usage: Usage,
+    versions: Versions,
+}
+
+/// Evaluation state of one case and, after [`Ctx::run`], its outcomes.
 pub struct Ctx<'a> {
     engine: &'a Engine,
     facts: &'a Facts,
     as_of: NaiveDate,
-    defs: Vec<Option<Tracked>>,
+    defs: Vec<Option<DefValue>>,
     env: Vec<Val>,
     usage: Usage,
     steps: u64,
-    trace: Option<Vec<(ParamId, NaiveDate)>>,
-    outcomes: Vec<(Status, Why, Usage)>,
-    why: Vec<Reason>,
+    tracing: bool,
+    /// Where the innermost traced evaluation's versions start.
+    run_start: usize,
+    versions: Vec<(ParamId, NaiveDate)>,
+    reasons: Vec<Reason>,
+    selected: Vec<u32>,
+    benefits: Vec<BenefitOutcome>,
+    conditions: Vec<ConditionOutcome>,
 }
 
 impl<'a> Ctx<'a> {
-    /// A fresh context.
+    /// A fresh context; `trace` records the parameter versions each
+    /// condition looks up and evaluates every condition (for explanations).
     pub fn new(engine: &'a Engine, facts: &'a Facts, trace: bool) -> Self {
         Ctx {
             engine,
@@ -256,74 +317,146 @@ impl<'a> Ctx<'a> {
             env: Vec::new(),
             usage: Usage::default(),
             steps: 0,
-            trace: trace.then(Vec::new),
-            outcomes: Vec::with_capacity(engine.benefits.len()),
-            why: Vec::new(),
+            tracing: trace,
+            run_start: 0,
+            versions: Vec::new(),
+            reasons: Vec::new(),
+            selected: Vec::new(),
+            benefits: Vec::with_capacity(engine.benefits.len()),
+            conditions: Vec::with_capacity(engine.benefits.len() * 6),
         }
+    }
+
+    /// Evaluates every benefit, in engine order.
+    pub fn run(&mut self) -> Result<(), EvalError> {
+        let engine = self.engine;
+        for b in &engine.benefits {
+            let o = self
+                .benefit(b)
+                .map_err(|e| e.at(&format!("{}.{}", pack_id(engine, b), b.id)))?;
+            self.benefits.push(o);
+        }
+        Ok(())
+    }
+
+    /// The outcome of every benefit evaluated so far, in engine order.
+    pub fn benefits(&self) -> &[BenefitOutcome] {
+        &self.benefits
+    }
+
+    /// The conditions' outcomes of a benefit.
+    pub fn conditions(&self, o: &BenefitOutcome) -> &[ConditionOutcome] {
+        o.conditions.of(&self.conditions)
     }
 
     /// The reasons of an unknown value.
     pub fn reasons(&self, w: Why) -> &[Reason] {
-        let start = w.start as usize;
-        self.why
-            .get(start..start + w.len as usize)
-            .unwrap_or_default()
+        w.of(&self.reasons)
     }
 
-    /// The reasons of a value, owned (none when it is known).
-    pub fn reasons_of(&self, v: &V) -> Vec<Reason> {
-        match v {
-            V::Known(_) => Vec::new(),
-            V::Unknown(w) => self.reasons(*w).to_vec(),
+    /// The parameter versions of a traced evaluation, each once, in the
+    /// order they were first looked up.
+    pub fn versions(&self, v: Versions) -> Vec<(ParamId, NaiveDate)> {
+        let mut out: Vec<(ParamId, NaiveDate)> = Vec::with_capacity(v.len());
+        for x in v.of(&self.versions) {
+            if !out.contains(x) {
+                out.push(*x);
+            }
+        }
+        out
+    }
+
+    /// The record indices a list value holds, in order.
+    pub fn records(&self, sel: Selection) -> Vec<u32> {
+        match sel {
+            Selection::All(n) => (0..n).collect(),
+            Selection::Some { start, len } => self
+                .selected
+                .get(start as usize..start as usize + len as usize)
+                .unwrap_or_default()
+                .to_vec(),
         }
     }
 
-    fn record(&mut self, rs: impl IntoIterator<Item = Reason>) -> Result<Why, Fault> {
-        let start = self.why.len();
-        self.why.extend(rs);
-        if self.why.len() > REASON_BUDGET {
-            return Err(Box::new(EvalError::StepBudget {
-                limit: STEP_BUDGET,
-                what: String::new(),
-            }));
-        }
-        Ok(Why {
-            start: start as u32,
-            len: (self.why.len() - start) as u32,
+    /// The text of a symbol (the packs' or the case's).
+    pub fn sym(&self, s: Sym) -> &'a str {
+        self.facts.sym(self.engine, s)
+    }
+
+    /// How many nodes have been evaluated so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The as-of date.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// Evaluates one node.
+    pub fn eval(&mut self, node: &Node) -> Result<V, EvalError> {
+        self.ev(node).map_err(|e| *e)
+    }
+
+    /// Evaluates a node, returning its value, the parameters it used and,
+    /// when tracing, the versions it looked up.
+    pub fn eval_tracked(&mut self, node: &Node) -> Result<Tracked, EvalError> {
+        self.tracked(node).map_err(|e| *e)
+    }
+
+    // ---- arenas ----------------------------------------------------------
+
+    fn full() -> Fault {
+        Box::new(EvalError::StepBudget {
+            limit: STEP_BUDGET,
+            what: String::new(),
         })
     }
 
     fn one(&mut self, r: Reason) -> Result<V, Fault> {
-        Ok(V::Unknown(self.record([r])?))
+        if self.reasons.len() >= ARENA_BUDGET {
+            return Err(Self::full());
+        }
+        let start = self.reasons.len();
+        self.reasons.push(r);
+        Ok(V::Unknown(Why::new(start, start + 1)))
     }
 
-    /// The union of two reason sets.
+    /// The union of two reason sets: `a`'s reasons in order, then `b`'s new
+    /// ones (the order in which unknown facts were met, which results keep).
     fn merge(&mut self, a: Why, b: Why) -> Result<Why, Fault> {
-        if b.len == 0 || a == b {
+        if b.is_empty() || a == b {
             return Ok(a);
         }
-        if a.len == 0 {
+        if a.is_empty() {
             return Ok(b);
         }
-        // The union keeps `a`'s order, then `b`'s new reasons: the order in
-        // which unknown facts were met, which results keep.
-        let (ra, rb) = (self.reasons(a), self.reasons(b));
+        let (ra, rb) = (a.of(&self.reasons), b.of(&self.reasons));
         if rb.iter().all(|r| ra.contains(r)) {
             return Ok(a);
         }
         if rb.starts_with(ra) {
             return Ok(b);
         }
-        let extra: Vec<Reason> = rb.iter().filter(|r| !ra.contains(r)).copied().collect();
-        let merged: Vec<Reason> = ra.iter().copied().chain(extra).collect();
-        self.record(merged)
-    }
-
-    fn why_of(v: &V) -> Why {
-        match v {
-            V::Known(_) => Why::NONE,
-            V::Unknown(w) => *w,
+        if self.reasons.len() + a.len() + b.len() > ARENA_BUDGET {
+            return Err(Self::full());
         }
+        let start = self.reasons.len();
+        let a_range = a.start as usize..a.start as usize + a.len();
+        self.reasons.extend_from_within(a_range.clone());
+        for k in b.start as usize..b.start as usize + b.len() {
+            let Some(&r) = self.reasons.get(k) else {
+                break;
+            };
+            if !self
+                .reasons
+                .get(a_range.clone())
+                .is_some_and(|s| s.contains(&r))
+            {
+                self.reasons.push(r);
+            }
+        }
+        Ok(Why::new(start, self.reasons.len()))
     }
 
     fn and(&mut self, a: V, b: V) -> Result<V, Fault> {
@@ -344,55 +477,29 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// How many nodes have been evaluated so far.
-    pub fn steps(&self) -> u64 {
-        self.steps
-    }
-
-    /// The as-of date.
-    pub fn as_of(&self) -> NaiveDate {
-        self.as_of
-    }
-
-    /// Evaluates a node, returning its value and the parameters it used.
-    pub fn eval_tracked(&mut self, node: &Node) -> Result<Tracked, EvalError> {
-        self.tracked(node).map_err(|e| *e)
-    }
-
     fn tracked(&mut self, node: &Node) -> Result<Tracked, Fault> {
         let saved_usage = std::mem::take(&mut self.usage);
-        let saved_trace = self.trace.as_mut().map(std::mem::take);
+        let saved_start = std::mem::replace(&mut self.run_start, self.versions.len());
         let v = self.ev(node);
+        let versions = Versions::new(self.run_start, self.versions.len());
+        self.run_start = saved_start;
         let usage = std::mem::replace(&mut self.usage, saved_usage);
-        let params = match (&mut self.trace, saved_trace) {
-            (Some(t), Some(saved)) => std::mem::replace(t, saved),
-            _ => Vec::new(),
-        };
         self.usage.union(&usage);
-        Ok((v?, usage, params))
+        Ok((v?, usage, versions))
     }
 
-    fn benefit(
-        &mut self,
-        b: &Benefit,
-        done: &[BenefitOutcome],
-    ) -> Result<BenefitOutcome, EvalError> {
-        self.benefit_in(b, done).map_err(|e| *e)
-    }
+    // ---- benefits --------------------------------------------------------
 
-    fn benefit_in(
-        &mut self,
-        b: &Benefit,
-        done: &[BenefitOutcome],
-    ) -> Result<BenefitOutcome, Fault> {
+    fn benefit(&mut self, b: &Benefit) -> Result<BenefitOutcome, Fault> {
+        let first = self.conditions.len();
         let mut out = BenefitOutcome {
             status: Status::Undetermined,
             period_date: None,
-            conditions: Vec::with_capacity(b.conditions.len() + 1),
+            conditions: Run::NONE,
             amount: None,
             up_to: false,
-            reasons: Vec::new(),
-            amount_params: Vec::new(),
+            reasons: Why::NONE,
+            amount_versions: Versions::NONE,
             usage: Usage::default(),
             estimate: false,
         };
@@ -405,15 +512,12 @@ impl<'a> Ctx<'a> {
                 out.period_date = Some(d);
                 if d < b.from || b.until.is_some_and(|u| d > u) {
                     out.status = Status::NotInEffect;
-                    self.outcomes
-                        .push((out.status, Why::NONE, Usage::default()));
                     return Ok(out);
                 }
             }
             V::Known(_) => {}
             V::Unknown(r) => {
-                out.reasons = self.reasons(r).to_vec();
-                self.outcomes.push((out.status, r, Usage::default()));
+                out.reasons = r;
                 return Ok(out);
             }
         }
@@ -421,61 +525,47 @@ impl<'a> Ctx<'a> {
         // benefit: without a trace, the rest need not be evaluated. (With a
         // trace every condition is evaluated for the explanation; the status,
         // estimate flag and warnings come out the same either way.)
-        let mut settled = false;
-        // The reasons of the unknown conditions, for an undetermined status.
-        let mut unknown = Why::NONE;
-        let mut whys = Vec::new();
+        let mut stopped = false;
         for c in &b.conditions {
-            let (v, usage, params) = self.tracked(&c.node)?;
-            let t = truth(&v);
-            settled = t == Truth::Fail && usage.unconfirmed.is_empty();
-            let w = Self::why_of(&v);
-            if t == Truth::Unknown {
-                whys.push(w);
-            }
-            out.conditions.push(ConditionOutcome {
-                truth: t,
-                reasons: self.reasons(w).to_vec(),
+            let (v, usage, versions) = self.tracked(&c.node)?;
+            let truth = truth(&v);
+            self.conditions.push(ConditionOutcome {
+                truth,
+                reasons: why_of(&v),
                 usage,
-                params,
+                versions,
             });
-            if settled && self.trace.is_none() {
+            if truth == Truth::Fail && usage.unconfirmed.is_empty() && !self.tracing {
+                stopped = true;
                 break;
             }
         }
-        let stopped = settled && self.trace.is_none();
         if !b.higher_tiers.is_empty() && !stopped {
             let mut v = V::Known(Val::Bool(true));
             let mut usage = Usage::default();
             for &h in &b.higher_tiers {
-                let Some(o) = done.get(h as usize) else {
+                let Some(&o) = self.benefits.get(h as usize) else {
                     continue;
                 };
                 usage.union(&o.usage);
                 let not_h = match o.status {
                     Status::Eligible => V::Known(Val::Bool(false)),
                     Status::Ineligible | Status::NotInEffect => V::Known(Val::Bool(true)),
-                    Status::Undetermined => match self.outcomes.get(h as usize) {
-                        Some((_, w, _)) => V::Unknown(*w),
-                        None => V::Unknown(Why::NONE),
-                    },
+                    Status::Undetermined => V::Unknown(o.reasons),
                 };
                 v = self.and(v, not_h)?;
             }
-            let t = truth(&v);
-            let w = Self::why_of(&v);
-            if t == Truth::Unknown {
-                whys.push(w);
-            }
-            out.conditions.push(ConditionOutcome {
-                truth: t,
-                reasons: self.reasons(w).to_vec(),
+            self.conditions.push(ConditionOutcome {
+                truth: truth(&v),
+                reasons: why_of(&v),
                 usage,
-                params: Vec::new(),
+                versions: Versions::NONE,
             });
         }
-        let any_fail = out.conditions.iter().any(|c| c.truth == Truth::Fail);
-        let any_unknown = out.conditions.iter().any(|c| c.truth == Truth::Unknown);
+        out.conditions = Run::new(first, self.conditions.len());
+        let conds = out.conditions.of(&self.conditions);
+        let any_fail = conds.iter().any(|c| c.truth == Truth::Fail);
+        let any_unknown = conds.iter().any(|c| c.truth == Truth::Unknown);
         out.status = if any_fail {
             Status::Ineligible
         } else if any_unknown {
@@ -488,33 +578,40 @@ impl<'a> Ctx<'a> {
         // (the outcome is then certain); else every failing condition (each
         // failure rests on a value below `confirmed`: an estimate).
         // Otherwise: every condition.
-        let certain_failure = out
-            .conditions
+        let certain_failure = conds
             .iter()
             .find(|c| c.truth == Truth::Fail && c.usage.unconfirmed.is_empty());
         match (out.status, certain_failure) {
             (Status::Ineligible, Some(c)) => out.usage = c.usage,
             (Status::Ineligible, None) => {
-                for c in out.conditions.iter().filter(|c| c.truth == Truth::Fail) {
+                for c in conds.iter().filter(|c| c.truth == Truth::Fail) {
                     out.usage.union(&c.usage);
                 }
             }
             _ => {
-                for c in &out.conditions {
+                for c in conds {
                     out.usage.union(&c.usage);
-                }
-                if out.status == Status::Undetermined {
-                    for w in whys {
-                        unknown = self.merge(unknown, w)?;
-                    }
                 }
             }
         }
+        if out.status == Status::Undetermined {
+            let mut unknown = Why::NONE;
+            for k in first..first + out.conditions.len() {
+                let Some(c) = self.conditions.get(k) else {
+                    break;
+                };
+                if c.truth == Truth::Unknown {
+                    let w = c.reasons;
+                    unknown = self.merge(unknown, w)?;
+                }
+            }
+            out.reasons = unknown;
+        }
         if out.status == Status::Eligible {
             if let Some(amount) = &b.amount {
-                let (v, usage, params) = self.tracked(amount)?;
+                let (v, usage, versions) = self.tracked(amount)?;
                 out.usage.union(&usage);
-                out.amount_params = params;
+                out.amount_versions = versions;
                 match v {
                     V::Known(Val::Num(n)) => {
                         out.amount = Some(n.round_dp_with_strategy(
@@ -523,7 +620,7 @@ impl<'a> Ctx<'a> {
                         ))
                     }
                     V::Known(_) => {}
-                    V::Unknown(r) => unknown = r,
+                    V::Unknown(r) => out.reasons = r,
                 }
             }
             if let Some(up_to) = &b.up_to {
@@ -532,45 +629,30 @@ impl<'a> Ctx<'a> {
                 out.up_to = matches!(v, V::Known(Val::Bool(true)));
             }
         }
-        out.reasons = self.reasons(unknown).to_vec();
         out.estimate = !out.usage.unconfirmed.is_empty();
-        self.outcomes.push((out.status, unknown, out.usage));
         Ok(out)
     }
 
-    fn tick(&mut self) -> Result<(), Fault> {
-        self.steps += 1;
-        if self.steps > STEP_BUDGET {
-            return Err(Box::new(EvalError::StepBudget {
-                limit: STEP_BUDGET,
-                what: String::new(),
-            }));
-        }
-        Ok(())
-    }
-
-    /// Evaluates one node.
-    pub fn eval(&mut self, node: &Node) -> Result<V, EvalError> {
-        self.ev(node).map_err(|e| *e)
-    }
+    // ---- nodes -----------------------------------------------------------
 
     fn ev(&mut self, node: &Node) -> Result<V, Fault> {
-        self.tick()?;
+        self.steps += 1;
+        if self.steps > STEP_BUDGET {
+            return Err(Self::full());
+        }
         Ok(match node {
             Node::Const(c) => V::Known(c.val()),
             Node::AsOf => V::Known(Val::Date(self.as_of)),
             Node::Fact(fid, slot) => match self.facts.scalars.get(*slot as usize) {
-                Some(Some(v)) => V::Known(v.clone()),
+                Some(Some(v)) => V::Known(*v),
                 _ => self.one(Reason::Fact(*fid, None))?,
             },
             Node::List(fid, slot) => match self.facts.lists.get(*slot as usize) {
-                Some(Some(records)) => {
-                    V::Known(Val::List(*slot, Selection::All(records.len() as u32)))
-                }
+                Some(Some(list)) => V::Known(Val::List(*slot, Selection::All(list.len()))),
                 _ => self.one(Reason::Fact(*fid, None))?,
             },
             Node::Local(i) => match self.env.get(*i as usize) {
-                Some(v) => V::Known(v.clone()),
+                Some(v) => V::Known(*v),
                 None => V::Unknown(Why::NONE),
             },
             Node::Field(base, fid, idx) => self.field(base, *fid, *idx)?,
@@ -596,7 +678,7 @@ impl<'a> Ctx<'a> {
             },
             Node::Bin(op, a, b) => self.binary(*op, a, b)?,
             Node::In(x, items) => match self.ev(x)? {
-                V::Known(v) => V::Known(Val::Bool(items.iter().any(|c| self.equal_const(&v, c)))),
+                V::Known(v) => V::Known(Val::Bool(items.iter().any(|c| v == c.val()))),
                 u => u,
             },
             Node::If(c, a, b) => match self.ev(c)? {
@@ -607,13 +689,14 @@ impl<'a> Ctx<'a> {
             Node::Known(x) => V::Known(Val::Bool(matches!(self.ev(x)?, V::Known(_)))),
             Node::ListCall(f, list, body) => self.list_call(*f, list, body.as_deref())?,
             Node::Call(f, args) => self.call(*f, args)?,
-            Node::Eligible(bid) => match self.outcomes.get(*bid as usize) {
-                Some(&(status, r, usage)) => {
+            Node::Eligible(bid) => match self.benefits.get(*bid as usize) {
+                Some(o) => {
+                    let (status, reasons, usage) = (o.status, o.reasons, o.usage);
                     self.usage.union(&usage);
                     match status {
                         Status::Eligible => V::Known(Val::Bool(true)),
                         Status::Ineligible | Status::NotInEffect => V::Known(Val::Bool(false)),
-                        Status::Undetermined => V::Unknown(r),
+                        Status::Undetermined => V::Unknown(reasons),
                     }
                 }
                 None => V::Unknown(Why::NONE),
@@ -621,7 +704,6 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    #[inline(never)]
     fn field(&mut self, base: &Node, fid: FactId, idx: u32) -> Result<V, Fault> {
         Ok(match self.ev(base)? {
             V::Known(Val::Record(slot, i)) => {
@@ -630,9 +712,7 @@ impl<'a> Ctx<'a> {
                     .lists
                     .get(slot as usize)
                     .and_then(|l| l.as_ref())
-                    .and_then(|l| l.get(i as usize))
-                    .and_then(|r| r.get(idx as usize))
-                    .and_then(|v| v.clone());
+                    .and_then(|l| l.get(i, idx));
                 match v {
                     Some(v) => V::Known(v),
                     None => self.one(Reason::Fact(fid, Some(i)))?,
@@ -650,13 +730,13 @@ impl<'a> Ctx<'a> {
     fn if_unknown(&mut self, r: Why, a: &Node, b: &Node) -> Result<V, Fault> {
         let (x, y) = (self.ev(a), self.ev(b));
         Ok(match (x, y) {
-            (Ok(V::Known(x)), Ok(V::Known(y))) if self.equal(&x, &y) => V::Known(x),
+            (Ok(V::Known(x)), Ok(V::Known(y))) if x == y => V::Known(x),
             (Err(e), _) | (_, Err(e)) if matches!(*e, EvalError::StepBudget { .. }) => {
                 return Err(e)
             }
             (x, y) => {
-                let wx = x.as_ref().map(Self::why_of).unwrap_or_default();
-                let wy = y.as_ref().map(Self::why_of).unwrap_or_default();
+                let wx = x.as_ref().map(why_of).unwrap_or_default();
+                let wy = y.as_ref().map(why_of).unwrap_or_default();
                 let m = self.merge(r, wx)?;
                 V::Unknown(self.merge(m, wy)?)
             }
@@ -664,13 +744,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn def(&mut self, id: DefId) -> Result<V, Fault> {
-        if let Some(Some((v, usage, params))) = self.defs.get(id as usize) {
-            let (v, usage) = (v.clone(), *usage);
-            if let Some(t) = &mut self.trace {
-                t.extend(params.iter().copied());
+        if let Some(Some(d)) = self.defs.get(id as usize) {
+            let d = *d;
+            if self.tracing {
+                self.replay(d.versions)?;
             }
-            self.usage.union(&usage);
-            return Ok(v);
+            self.usage.union(&d.usage);
+            return Ok(d.v);
         }
         let Some(def) = self.engine.defs.get(id as usize) else {
             return Ok(V::Unknown(Why::NONE));
@@ -680,14 +760,22 @@ impl<'a> Ctx<'a> {
         let saved_env = std::mem::take(&mut self.env);
         let r = self.tracked(&def.node);
         self.env = saved_env;
-        let (v, usage, params) = r.map_err(|e| Box::new(e.at(&def.name)))?;
-        if let Some(t) = &mut self.trace {
-            t.extend(params.iter().copied());
-        }
+        let (v, usage, versions) = r.map_err(|e| Box::new(e.at(&def.name)))?;
         if let Some(slot) = self.defs.get_mut(id as usize) {
-            *slot = Some((v.clone(), usage, params));
+            *slot = Some(DefValue { v, usage, versions });
         }
         Ok(v)
+    }
+
+    /// Records a cached definition's versions again in the current trace.
+    #[inline(never)]
+    fn replay(&mut self, v: Versions) -> Result<(), Fault> {
+        if self.versions.len() + v.len() > ARENA_BUDGET {
+            return Err(Self::full());
+        }
+        let start = v.start as usize;
+        self.versions.extend_from_within(start..start + v.len());
+        Ok(())
     }
 
     fn param(&mut self, pid: ParamId, date: NaiveDate) -> Result<V, Fault> {
@@ -695,9 +783,13 @@ impl<'a> Ctx<'a> {
             return Ok(V::Unknown(Why::NONE));
         };
         self.usage.used.insert(pid);
-        if let Some(t) = &mut self.trace {
-            if !t.contains(&(pid, date)) {
-                t.push((pid, date));
+        if self.tracing {
+            let run = self.versions.get(self.run_start..).unwrap_or_default();
+            if !run.contains(&(pid, date)) {
+                if self.versions.len() >= ARENA_BUDGET {
+                    return Err(Self::full());
+                }
+                self.versions.push((pid, date));
             }
         }
         match p.at(date) {
@@ -712,24 +804,6 @@ impl<'a> Ctx<'a> {
                 Ok(V::Known(Val::Num(*v)))
             }
             _ => self.one(Reason::Param(pid)),
-        }
-    }
-
-    fn equal(&self, a: &Val, b: &Val) -> bool {
-        match (a, b) {
-            (Val::Sym(x), Val::Str(y)) | (Val::Str(y), Val::Sym(x)) => self.engine.sym(*x) == &**y,
-            _ => a == b,
-        }
-    }
-
-    fn equal_const(&self, a: &Val, c: &Const) -> bool {
-        match (a, c) {
-            (Val::Bool(x), Const::Bool(y)) => x == y,
-            (Val::Num(x), Const::Num(y)) => x == y,
-            (Val::Date(x), Const::Date(y)) => x == y,
-            (Val::Sym(x), Const::Sym(y)) => x == y,
-            (Val::Str(x), Const::Sym(y)) => self.engine.sym(*y) == &**x,
-            _ => false,
         }
     }
 
@@ -769,82 +843,69 @@ impl<'a> Ctx<'a> {
         if op == BinOp::Mul && matches!(&vb, V::Known(Val::Num(n)) if n.is_zero()) {
             return Ok(vb);
         }
-        let (x, y) = match (va, vb) {
-            (V::Known(x), V::Known(y)) => (x, y),
-            (x, y) => {
-                let w = self.merge(Self::why_of(&x), Self::why_of(&y))?;
-                return Ok(V::Unknown(w));
-            }
-        };
-        let num = |r: Option<Decimal>| -> Result<V, Fault> {
-            r.map(|n| V::Known(Val::Num(n))).ok_or_else(|| {
-                Box::new(EvalError::Overflow {
-                    what: String::new(),
-                })
-            })
-        };
-        Ok(match (op, &x, &y) {
-            (BinOp::Add, Val::Num(p), Val::Num(q)) => num(p.checked_add(*q))?,
-            (BinOp::Sub, Val::Num(p), Val::Num(q)) => num(p.checked_sub(*q))?,
-            (BinOp::Mul, Val::Num(p), Val::Num(q)) => num(p.checked_mul(*q))?,
-            (BinOp::Div, Val::Num(p), Val::Num(q)) => {
-                if q.is_zero() {
-                    return Err(Box::new(EvalError::DivisionByZero {
-                        what: String::new(),
-                    }));
-                }
-                num(p.checked_div(*q))?
-            }
-            (BinOp::Eq, _, _) => V::Known(Val::Bool(self.equal(&x, &y))),
-            (BinOp::Ne, _, _) => V::Known(Val::Bool(!self.equal(&x, &y))),
-            (_, Val::Num(p), Val::Num(q)) => V::Known(Val::Bool(compare(op, p.cmp(q)))),
-            (_, Val::Date(p), Val::Date(q)) => V::Known(Val::Bool(compare(op, p.cmp(q)))),
-            _ => V::Unknown(Why::NONE),
-        })
+        match (va, vb) {
+            (V::Known(x), V::Known(y)) => apply(op, x, y),
+            (x, y) => Ok(V::Unknown(self.merge(why_of(&x), why_of(&y))?)),
+        }
     }
 
     #[inline(never)]
     fn list_call(&mut self, f: ListFn, list: &Node, body: Option<&Node>) -> Result<V, Fault> {
-        let (slot, idx) = match self.ev(list)? {
-            V::Known(Val::List(slot, idx)) => (slot, idx),
+        let (slot, sel) = match self.ev(list)? {
+            V::Known(Val::List(slot, sel)) => (slot, sel),
             V::Known(_) => return Ok(V::Unknown(Why::NONE)),
             u @ V::Unknown(_) => return Ok(u),
         };
         let Some(body) = body else {
-            return Ok(V::Known(Val::Num(Decimal::from(idx.len()))));
+            return Ok(V::Known(Val::Num(Decimal::from(sel.len()))));
         };
+        let n = sel.len();
+        // A filter writes the records it keeps into a block of the arena
+        // reserved now (the body may use the arena too).
+        let kept_at = self.selected.len();
+        if f == ListFn::Filter {
+            if kept_at + n > ARENA_BUDGET {
+                return Err(Self::full());
+            }
+            self.selected.resize(kept_at + n, 0);
+        }
         let mut unknown: Option<Why> = None;
         let mut count = 0u32;
         let mut sum = Decimal::ZERO;
-        let mut kept = Vec::new();
-        for k in 0..idx.len() {
-            let Some(i) = idx.get(k) else { break };
+        for k in 0..n {
+            let i = match sel {
+                Selection::All(_) => k as u32,
+                Selection::Some { start, .. } => match self.selected.get(start as usize + k) {
+                    Some(&i) => i,
+                    None => break,
+                },
+            };
             self.env.push(Val::Record(slot, i));
             let v = self.ev(body);
             self.env.pop();
             match v? {
                 V::Known(Val::Bool(true)) => {
-                    count += 1;
                     match f {
                         ListFn::Any => return Ok(V::Known(Val::Bool(true))),
                         ListFn::First if unknown.is_none() => {
                             return Ok(V::Known(Val::Record(slot, i)))
                         }
-                        ListFn::Filter => kept.push(i),
+                        ListFn::Filter => {
+                            if let Some(s) = self.selected.get_mut(kept_at + count as usize) {
+                                *s = i;
+                            }
+                        }
                         _ => {}
                     }
+                    count += 1;
                 }
                 V::Known(Val::Bool(false)) => {
                     if f == ListFn::All {
                         return Ok(V::Known(Val::Bool(false)));
                     }
                 }
-                V::Known(Val::Num(n)) => {
-                    sum = sum.checked_add(n).ok_or_else(|| {
-                        Box::new(EvalError::Overflow {
-                            what: String::new(),
-                        })
-                    })?;
+                V::Known(Val::Num(x)) => {
+                    sum = sum.checked_add(x).ok_or_else(overflow)?;
                 }
                 V::Known(_) => {}
                 V::Unknown(r) => {
@@ -861,7 +922,19 @@ impl<'a> Ctx<'a> {
             ListFn::Sum => Val::Num(sum),
             ListFn::Any => Val::Bool(false),
             ListFn::All => Val::Bool(true),
-            ListFn::Filter => Val::List(slot, Selection::Some(Rc::from(kept))),
+            ListFn::Filter => {
+                if self.selected.len() == kept_at + n {
+                    // Nothing was reserved after this block: give back the rest.
+                    self.selected.truncate(kept_at + count as usize);
+                }
+                Val::List(
+                    slot,
+                    Selection::Some {
+                        start: kept_at as u32,
+                        len: count,
+                    },
+                )
+            }
             ListFn::First => return Ok(V::Unknown(Why::NONE)),
         }))
     }
@@ -948,6 +1021,42 @@ impl<'a> Ctx<'a> {
             (None, Some(b)) => V::Known(b),
             (None, None) => V::Unknown(Why::NONE),
         })
+    }
+}
+
+fn overflow() -> Fault {
+    Box::new(EvalError::Overflow {
+        what: String::new(),
+    })
+}
+
+/// A binary operator other than `and`, `or`, `??` on known values.
+fn apply(op: BinOp, x: Val, y: Val) -> Result<V, Fault> {
+    let num = |r: Option<Decimal>| r.map(|n| V::Known(Val::Num(n))).ok_or_else(overflow);
+    Ok(match (op, x, y) {
+        (BinOp::Add, Val::Num(p), Val::Num(q)) => num(p.checked_add(q))?,
+        (BinOp::Sub, Val::Num(p), Val::Num(q)) => num(p.checked_sub(q))?,
+        (BinOp::Mul, Val::Num(p), Val::Num(q)) => num(p.checked_mul(q))?,
+        (BinOp::Div, Val::Num(p), Val::Num(q)) => {
+            if q.is_zero() {
+                return Err(Box::new(EvalError::DivisionByZero {
+                    what: String::new(),
+                }));
+            }
+            num(p.checked_div(q))?
+        }
+        (BinOp::Eq, _, _) => V::Known(Val::Bool(x == y)),
+        (BinOp::Ne, _, _) => V::Known(Val::Bool(x != y)),
+        (_, Val::Num(p), Val::Num(q)) => V::Known(Val::Bool(compare(op, p.cmp(&q)))),
+        (_, Val::Date(p), Val::Date(q)) => V::Known(Val::Bool(compare(op, p.cmp(&q)))),
+        _ => V::Unknown(Why::NONE),
+    })
+}
+
+fn why_of(v: &V) -> Why {
+    match v {
+        V::Known(_) => Why::NONE,
+        V::Unknown(w) => *w,
     }
 }
 

@@ -1,198 +1,311 @@
 //! Explanations: turns evaluation outcomes into explanation data in one
 //! language, and renders results as readable text.
 //!
-//! Everything here reads the outcome; nothing decides it.
+//! Everything here reads the outcome; nothing decides it. Explanation data
+//! borrows the packs' texts (ids, labels, sources) from the engine, and keeps
+//! numbers and dates as values ([`Num`], [`Money`], [`Day`]) that are written
+//! out as text when the result is serialised or rendered.
 
 mod words;
 
 pub use words::Lang;
 
-use crate::eval::{BenefitOutcome, ConditionOutcome, Ctx, Reason, Status, Truth, V};
+use crate::eval::{BenefitOutcome, ConditionOutcome, Ctx, Reason, Status, Truth, Versions, V};
 use crate::ir::*;
 use crate::syntax::ast::BinOp;
 use crate::syntax::pack::Text;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use std::borrow::Cow;
+use std::fmt;
 use words::{op_word, w};
+
+/// A date as results write it: `2025-03-01`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day(pub NaiveDate);
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        if (0..=9999).contains(&d.year()) {
+            write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        } else {
+            fmt::Display::fmt(&d, f)
+        }
+    }
+}
+
+/// A number as explanations show it: at most two decimals (half away from
+/// zero), trailing zeros dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Num(pub Decimal);
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0;
+        let r = if n.scale() > 2 {
+            n.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        } else {
+            n
+        };
+        fmt::Display::fmt(&r.normalize(), f)
+    }
+}
+
+/// An amount with a fixed number of decimals (at least two): `790.00`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money {
+    /// The amount.
+    pub value: Decimal,
+    /// Decimals shown.
+    pub places: u32,
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut r = self.value;
+        r.rescale(self.places.max(2));
+        fmt::Display::fmt(&r, f)
+    }
+}
+
+/// A value shown in an explanation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown<'e> {
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number.
+    Num(Num),
+    /// A date.
+    Date(Day),
+    /// A string, or an enum value by its label.
+    Text(Cow<'e, str>),
+    /// A list: how many records it holds.
+    Records(usize),
+    /// One record, by index.
+    Record(u32),
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Shown::Bool(b) => fmt::Display::fmt(b, f),
+            Shown::Num(n) => n.fmt(f),
+            Shown::Date(d) => d.fmt(f),
+            Shown::Text(t) => f.write_str(t),
+            Shown::Records(n) => write!(f, "[{n} records]"),
+            Shown::Record(i) => write!(f, "record {i}"),
+        }
+    }
+}
+
+macro_rules! serialize_as_text {
+    ($($t:ty),*) => {$(
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+    )*};
+}
+serialize_as_text!(Day, Num, Money, Shown<'_>);
 
 /// A cited legal source.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Cite {
+pub struct Cite<'e> {
     /// Document id.
-    pub document: String,
+    pub document: &'e str,
     /// Document title.
-    pub title: String,
+    pub title: &'e str,
     /// Article.
-    pub article: String,
+    pub article: &'e str,
 }
 
 /// A parameter value used.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ParamUse {
+pub struct ParamUse<'e> {
     /// Parameter id.
-    pub id: String,
+    pub id: &'e str,
     /// Its label.
-    pub label: String,
+    pub label: &'e str,
     /// The date it was looked up on.
-    pub on: String,
+    pub on: Day,
     /// The value, or null when unconfigured.
-    pub value: Option<String>,
+    pub value: Option<Num>,
     /// Its unit.
-    pub unit: String,
+    pub unit: &'e str,
     /// The value's first day.
-    pub from: Option<String>,
+    pub from: Option<Day>,
     /// Confidence tag.
-    pub confidence: Option<String>,
+    pub confidence: Option<&'static str>,
     /// Source.
-    pub source: Option<String>,
+    pub source: Option<&'e str>,
 }
 
 /// Two values compared.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Comparison {
+pub struct Comparison<'e> {
     /// What the left side is.
-    pub left: String,
+    pub left: Cow<'e, str>,
     /// Its value (null when unknown).
-    pub actual: Option<String>,
+    pub actual: Option<Shown<'e>>,
     /// The operator.
-    pub op: String,
+    pub op: &'static str,
     /// What the right side is.
-    pub right: String,
+    pub right: Cow<'e, str>,
     /// Its value.
-    pub threshold: Option<String>,
+    pub threshold: Option<Shown<'e>>,
 }
 
 /// What would make a failed numeric condition pass.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Counterfactual {
+pub struct Counterfactual<'e> {
     /// What is measured.
-    pub subject: String,
+    pub subject: Cow<'e, str>,
     /// The operator that must hold.
-    pub op: String,
+    pub op: &'static str,
     /// The threshold.
-    pub threshold: String,
+    pub threshold: Num,
     /// The present value.
-    pub actual: String,
+    pub actual: Num,
     /// The sentence.
     pub text: String,
 }
 
 /// Another benefit this condition read.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Dependency {
+pub struct Dependency<'e> {
     /// `pack.benefit`.
-    pub benefit: String,
+    pub benefit: &'e str,
     /// Its name.
-    pub name: String,
+    pub name: &'e str,
     /// Its status.
     pub status: Status,
 }
 
 /// One condition, explained.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ConditionExplanation {
+pub struct ConditionExplanation<'e> {
     /// Condition id.
-    pub id: String,
+    pub id: &'e str,
     /// Pass, fail or unknown.
     pub outcome: Truth,
     /// The requirement in plain words.
-    pub text: String,
+    pub text: &'e str,
     /// The rule as written in the pack.
-    pub rule: String,
+    pub rule: &'e str,
     /// Legal source.
-    pub legal_basis: Cite,
+    pub legal_basis: Cite<'e>,
     /// Values compared.
-    pub comparisons: Vec<Comparison>,
+    pub comparisons: Vec<Comparison<'e>>,
     /// Parameters used.
-    pub parameters: Vec<ParamUse>,
+    pub parameters: Vec<ParamUse<'e>>,
     /// Other benefits read.
-    pub depends_on: Vec<Dependency>,
+    pub depends_on: Vec<Dependency<'e>>,
     /// Unknown facts.
-    pub missing: Vec<String>,
+    pub missing: Vec<Cow<'e, str>>,
     /// What would change a failure.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub counterfactual: Option<Counterfactual>,
+    pub counterfactual: Option<Counterfactual<'e>>,
 }
 
 /// The period a benefit is in force.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PeriodExplanation {
     /// First day.
-    pub from: String,
+    pub from: Day,
     /// Last day.
-    pub until: Option<String>,
+    pub until: Option<Day>,
     /// The date tested.
-    pub on: Option<String>,
+    pub on: Option<Day>,
 }
 
 /// How the amount was computed.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AmountExplanation {
+pub struct AmountExplanation<'e> {
     /// The formula as written.
-    pub formula: String,
+    pub formula: &'e str,
     /// The result before rounding is not kept; this is the rounded value.
-    pub value: Option<String>,
+    pub value: Option<Money>,
     /// Parameters used.
-    pub parameters: Vec<ParamUse>,
+    pub parameters: Vec<ParamUse<'e>>,
 }
 
 /// Why a benefit has its status.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Explanation {
+pub struct Explanation<'e> {
     /// One sentence.
     pub summary: String,
     /// Legal basis of the benefit.
-    pub legal_basis: Cite,
+    pub legal_basis: Cite<'e>,
     /// Period in force.
     pub period: PeriodExplanation,
     /// Conditions in order.
-    pub conditions: Vec<ConditionExplanation>,
+    pub conditions: Vec<ConditionExplanation<'e>>,
     /// The amount.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<AmountExplanation>,
+    pub amount: Option<AmountExplanation<'e>>,
     /// Notes from the pack.
-    pub notes: Vec<String>,
+    pub notes: Vec<&'e str>,
 }
 
 /// Formats a decimal for people: trailing zeros dropped, at most two places.
 pub fn fmt_num(n: Decimal) -> String {
-    let r = if n.scale() > 2 {
-        n.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-    } else {
-        n
-    };
-    r.normalize().to_string()
+    Num(n).to_string()
 }
 
-/// Formats an amount with exactly two places.
+/// Formats an amount with exactly two places (or `places`, if more).
 pub fn fmt_amount(n: Decimal, places: u32) -> String {
-    let mut r = n;
-    r.rescale(places.max(2));
-    r.to_string()
+    Money { value: n, places }.to_string()
 }
 
-/// Formats a value.
-pub fn fmt_val(engine: &Engine, v: &Val) -> String {
+/// A value as an explanation shows it (enum values by their label when
+/// `labels` is the enum fact).
+fn shown<'e>(
+    engine: &'e Engine,
+    cx: &Ctx<'_>,
+    v: &Val,
+    labels: Option<&'e FactDef>,
+    lang: Lang,
+) -> Shown<'e> {
     match v {
-        Val::Bool(b) => b.to_string(),
-        Val::Num(n) => fmt_num(*n),
-        Val::Date(d) => d.to_string(),
-        Val::Sym(s) => engine.sym(*s).to_string(),
-        Val::Str(s) => s.to_string(),
-        Val::List(_, sel) => format!("[{} records]", sel.len()),
-        Val::Record(_, i) => format!("record {i}"),
+        Val::Bool(b) => Shown::Bool(*b),
+        Val::Num(n) => Shown::Num(Num(*n)),
+        Val::Date(d) => Shown::Date(Day(*d)),
+        Val::Sym(s) => Shown::Text(match engine.symbols.get(*s as usize) {
+            Some(t) => Cow::Borrowed(enum_label(labels, t, lang)),
+            // One of the case's own strings (a member id).
+            None => Cow::Owned(cx.sym(*s).to_string()),
+        }),
+        Val::List(_, sel) => Shown::Records(sel.len()),
+        Val::Record(_, i) => Shown::Record(*i),
+    }
+}
+
+/// A constant as an explanation shows it.
+fn shown_const<'e>(
+    engine: &'e Engine,
+    c: &Const,
+    labels: Option<&'e FactDef>,
+    lang: Lang,
+) -> Shown<'e> {
+    match c {
+        Const::Bool(b) => Shown::Bool(*b),
+        Const::Num(n) => Shown::Num(Num(*n)),
+        Const::Date(d) => Shown::Date(Day(*d)),
+        Const::Sym(s) => Shown::Text(Cow::Borrowed(enum_label(labels, engine.sym(*s), lang))),
     }
 }
 
 /// The case-file path a reason names (`household.members[1].monthly_income`).
-pub fn reason_path(engine: &Engine, r: &Reason) -> Option<String> {
+pub fn reason_path<'e>(engine: &'e Engine, r: &Reason) -> Option<Cow<'e, str>> {
     match r {
         Reason::Fact(fid, idx) => {
             let f = engine.schema.fact(*fid)?;
             Some(match idx {
-                Some(i) => f.path.replacen("[]", &format!("[{i}]"), 1),
-                None => f.path.clone(),
+                Some(i) => Cow::Owned(f.path.replacen("[]", &format!("[{i}]"), 1)),
+                None => Cow::Borrowed(f.path.as_str()),
             })
         }
         Reason::Param(_) => None,
@@ -200,114 +313,126 @@ pub fn reason_path(engine: &Engine, r: &Reason) -> Option<String> {
 }
 
 /// The fact paths among reasons, in order, without repeats.
-pub fn missing_paths(engine: &Engine, reasons: &[Reason]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for r in reasons {
+pub fn missing_paths<'e>(engine: &'e Engine, reasons: &[Reason]) -> Vec<Cow<'e, str>> {
+    let mut out: Vec<Cow<'e, str>> = Vec::new();
+    for (k, r) in reasons.iter().enumerate() {
+        // Reasons are unique; two name the same path only when they are equal.
+        if reasons.get(..k).is_some_and(|before| before.contains(r)) {
+            continue;
+        }
         if let Some(p) = reason_path(engine, r) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
+            out.push(p);
         }
     }
     out
 }
 
 /// Describes a parameter value looked up on a date.
-pub fn param_use(engine: &Engine, pid: ParamId, on: NaiveDate, lang: Lang) -> Option<ParamUse> {
+pub fn param_use(engine: &Engine, pid: ParamId, on: NaiveDate, lang: Lang) -> Option<ParamUse<'_>> {
     let p = engine.params.get(pid as usize)?;
     let v = p.at(on);
     Some(ParamUse {
-        id: p.id.clone(),
-        label: lang.pick(&p.decl.label).to_string(),
-        on: on.to_string(),
-        value: v.and_then(|v| v.value).map(fmt_num),
-        unit: lang.pick(&p.decl.unit).to_string(),
-        from: v.map(|v| v.from.to_string()),
-        confidence: v.map(|v| v.confidence.tag().to_string()),
-        source: v.map(|v| v.source.clone()),
+        id: &p.id,
+        label: lang.pick(&p.decl.label),
+        on: Day(on),
+        value: v.and_then(|v| v.value).map(Num),
+        unit: lang.pick(&p.decl.unit),
+        from: v.map(|v| Day(v.from)),
+        confidence: v.map(|v| v.confidence.tag()),
+        source: v.map(|v| v.source.as_str()),
     })
 }
 
-fn cite(c: &Citation, lang: Lang) -> Cite {
+fn param_uses<'e>(engine: &'e Engine, cx: &Ctx<'_>, v: Versions, lang: Lang) -> Vec<ParamUse<'e>> {
+    cx.versions(v)
+        .into_iter()
+        .filter_map(|(p, d)| param_use(engine, p, d, lang))
+        .collect()
+}
+
+fn cite(c: &Citation, lang: Lang) -> Cite<'_> {
     Cite {
-        document: c.document.clone(),
-        title: lang.pick(&c.title).to_string(),
-        article: c.article.clone(),
+        document: &c.document,
+        title: lang.pick(&c.title),
+        article: &c.article,
     }
 }
 
-/// Builds the explanation of one benefit. `cx` is the context the case was
-/// evaluated in, so definitions are already cached.
-pub fn explain_benefit(
-    engine: &Engine,
-    cx: &mut Ctx,
-    b: &Benefit,
-    o: &BenefitOutcome,
-    outcomes: &[BenefitOutcome],
-    as_of: NaiveDate,
+fn dependency<'e>(
+    engine: &'e Engine,
+    cx: &Ctx<'_>,
+    bid: BenefitId,
     lang: Lang,
-) -> Explanation {
-    let mut conditions = Vec::new();
-    for (k, c) in b.conditions.iter().enumerate() {
-        let Some(co) = o.conditions.get(k) else {
-            continue;
-        };
-        conditions.push(explain_condition(engine, cx, c, co, outcomes, lang));
+) -> Option<Dependency<'e>> {
+    let hb = engine.benefits.get(bid as usize)?;
+    let ho = cx.benefits().get(bid as usize)?;
+    Some(Dependency {
+        benefit: &hb.key,
+        name: lang.pick(hb.name_on(cx.as_of())),
+        status: ho.status,
+    })
+}
+
+/// Builds the explanation of one benefit. `cx` is the context the case was
+/// evaluated in (with a trace), so definitions are already cached.
+pub fn explain_benefit<'e>(
+    engine: &'e Engine,
+    cx: &mut Ctx<'_>,
+    b: &'e Benefit,
+    o: &BenefitOutcome,
+    lang: Lang,
+) -> Explanation<'e> {
+    let outcomes: Vec<ConditionOutcome> = cx.conditions(o).to_vec();
+    let mut conditions = Vec::with_capacity(outcomes.len());
+    for (c, co) in b.conditions.iter().zip(&outcomes) {
+        conditions.push(explain_condition(engine, cx, c, co, lang));
     }
     if !b.higher_tiers.is_empty() {
-        if let Some(co) = o.conditions.get(b.conditions.len()) {
+        if let Some(co) = outcomes.get(b.conditions.len()) {
             let depends_on = b
                 .higher_tiers
                 .iter()
-                .filter_map(|&h| {
-                    Some((engine.benefits.get(h as usize)?, outcomes.get(h as usize)?))
-                })
-                .map(|(hb, ho)| Dependency {
-                    benefit: format!("{}.{}", pack_id(engine, hb), hb.id),
-                    name: lang.pick(hb.name_on(as_of)).to_string(),
-                    status: ho.status,
-                })
+                .filter_map(|&h| dependency(engine, cx, h, lang))
                 .collect();
             conditions.push(ConditionExplanation {
-                id: "no_higher_tier".into(),
+                id: "no_higher_tier",
                 outcome: co.truth,
-                text: w(lang, "no_higher_tier").to_string(),
-                rule: String::new(),
+                text: w(lang, "no_higher_tier"),
+                rule: "",
                 legal_basis: cite(&b.citation, lang),
                 comparisons: Vec::new(),
                 parameters: Vec::new(),
                 depends_on,
-                missing: missing_paths(engine, &co.reasons),
+                missing: missing_paths(engine, cx.reasons(co.reasons)),
                 counterfactual: None,
             });
         }
     }
     let amount = b
         .amount_src
-        .as_ref()
+        .as_deref()
         .filter(|_| o.status == Status::Eligible)
         .map(|formula| AmountExplanation {
-            formula: formula.clone(),
-            value: o.amount.map(|a| fmt_amount(a, b.rounding)),
-            parameters: o
-                .amount_params
-                .iter()
-                .filter_map(|(p, d)| param_use(engine, *p, *d, lang))
-                .collect(),
+            formula,
+            value: o.amount.map(|a| Money {
+                value: a,
+                places: b.rounding,
+            }),
+            parameters: param_uses(engine, cx, o.amount_versions, lang),
         });
     let notes = b
         .notes
         .iter()
         .filter(|n| n.on.is_empty() || n.on.iter().any(|s| s == o.status.as_str()))
-        .map(|n| lang.pick(&n.text).to_string())
+        .map(|n| lang.pick(&n.text))
         .collect();
     Explanation {
-        summary: summary(engine, b, o, lang),
+        summary: summary(engine, cx, b, o, lang),
         legal_basis: cite(&b.citation, lang),
         period: PeriodExplanation {
-            from: b.from.to_string(),
-            until: b.until.map(|d| d.to_string()),
-            on: o.period_date.map(|d| d.to_string()),
+            from: Day(b.from),
+            until: b.until.map(Day),
+            on: o.period_date.map(Day),
         },
         conditions,
         amount,
@@ -315,11 +440,7 @@ pub fn explain_benefit(
     }
 }
 
-fn pack_id<'e>(engine: &'e Engine, b: &Benefit) -> &'e str {
-    engine.packs.get(b.pack).map_or("", |p| p.id.as_str())
-}
-
-fn summary(engine: &Engine, b: &Benefit, o: &BenefitOutcome, lang: Lang) -> String {
+fn summary(engine: &Engine, cx: &Ctx, b: &Benefit, o: &BenefitOutcome, lang: Lang) -> String {
     match o.status {
         Status::Eligible => match o.amount {
             Some(a) => {
@@ -334,31 +455,32 @@ fn summary(engine: &Engine, b: &Benefit, o: &BenefitOutcome, lang: Lang) -> Stri
             None => w(lang, "summary_eligible").to_string(),
         },
         Status::Ineligible => {
-            let failed: Vec<String> = b
+            let conds = cx.conditions(o);
+            let failed: Vec<&str> = b
                 .conditions
                 .iter()
-                .zip(&o.conditions)
+                .zip(conds)
                 .filter(|(_, co)| co.truth == Truth::Fail)
-                .map(|(c, _)| lang.pick(&c.text).to_string())
+                .map(|(c, _)| lang.pick(&c.text))
                 .chain(
-                    o.conditions
+                    conds
                         .get(b.conditions.len())
                         .filter(|co| co.truth == Truth::Fail)
-                        .map(|_| w(lang, "no_higher_tier").to_string()),
+                        .map(|_| w(lang, "no_higher_tier")),
                 )
                 .collect();
             w(lang, "summary_ineligible").replace("{failed}", &failed.join(w(lang, "list_sep")))
         }
         Status::Undetermined => {
-            let missing = missing_paths(engine, &o.reasons);
-            let params: Vec<String> = o
-                .reasons
+            let reasons = cx.reasons(o.reasons);
+            let missing = missing_paths(engine, reasons);
+            let params: Vec<&str> = reasons
                 .iter()
                 .filter_map(|r| match r {
                     Reason::Param(p) => engine
                         .params
                         .get(*p as usize)
-                        .map(|p| lang.pick(&p.decl.label).to_string()),
+                        .map(|p| lang.pick(&p.decl.label)),
                     Reason::Fact(..) => None,
                 })
                 .collect();
@@ -377,12 +499,16 @@ fn summary(engine: &Engine, b: &Benefit, o: &BenefitOutcome, lang: Lang) -> Stri
         Status::NotInEffect => w(lang, "summary_not_in_effect")
             .replace(
                 "{on}",
-                &o.period_date.map(|d| d.to_string()).unwrap_or_default(),
+                &o.period_date
+                    .map(|d| Day(d).to_string())
+                    .unwrap_or_default(),
             )
-            .replace("{from}", &b.from.to_string())
+            .replace("{from}", &Day(b.from).to_string())
             .replace(
                 "{until}",
-                &b.until.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
+                &b.until
+                    .map(|d| Day(d).to_string())
+                    .unwrap_or_else(|| "…".into()),
             ),
     }
 }
@@ -400,29 +526,20 @@ pub fn period_word(p: Period, lang: Lang) -> &'static str {
     w(lang, period_key(p))
 }
 
-fn explain_condition(
-    engine: &Engine,
-    cx: &mut Ctx,
-    c: &Condition,
+fn explain_condition<'e>(
+    engine: &'e Engine,
+    cx: &mut Ctx<'_>,
+    c: &'e Condition,
     co: &ConditionOutcome,
-    outcomes: &[BenefitOutcome],
     lang: Lang,
-) -> ConditionExplanation {
+) -> ConditionExplanation<'e> {
     let mut comparisons = Vec::new();
     let mut depends = Vec::new();
     collect(engine, cx, &c.node, lang, &mut comparisons, 0);
     dependencies(engine, &c.node, &mut depends, 0);
     let depends_on = depends
         .into_iter()
-        .filter_map(|bid| {
-            let hb = engine.benefits.get(bid as usize)?;
-            let ho = outcomes.get(bid as usize)?;
-            Some(Dependency {
-                benefit: format!("{}.{}", pack_id(engine, hb), hb.id),
-                name: lang.pick(hb.name_on(cx.as_of())).to_string(),
-                status: ho.status,
-            })
-        })
+        .filter_map(|bid| dependency(engine, cx, bid, lang))
         .collect();
     let counterfactual = if co.truth == Truth::Fail {
         counterfactual(engine, cx, c, lang)
@@ -430,31 +547,27 @@ fn explain_condition(
         None
     };
     ConditionExplanation {
-        id: c.id.clone(),
+        id: &c.id,
         outcome: co.truth,
-        text: lang.pick(&c.text).to_string(),
-        rule: c.text_src.clone(),
+        text: lang.pick(&c.text),
+        rule: &c.text_src,
         legal_basis: cite(&c.citation, lang),
         comparisons,
-        parameters: co
-            .params
-            .iter()
-            .filter_map(|(p, d)| param_use(engine, *p, *d, lang))
-            .collect(),
+        parameters: param_uses(engine, cx, co.versions, lang),
         depends_on,
-        missing: missing_paths(engine, &co.reasons),
+        missing: missing_paths(engine, cx.reasons(co.reasons)),
         counterfactual,
     }
 }
 
 /// Collects the comparisons at the top of a condition (under `and`, `or`,
 /// `not`, `if`).
-fn collect(
-    engine: &Engine,
-    cx: &mut Ctx,
-    node: &Node,
+fn collect<'e>(
+    engine: &'e Engine,
+    cx: &mut Ctx<'_>,
+    node: &'e Node,
     lang: Lang,
-    out: &mut Vec<Comparison>,
+    out: &mut Vec<Comparison<'e>>,
     depth: usize,
 ) {
     if depth > 16 {
@@ -473,34 +586,34 @@ fn collect(
         }
         Node::Bin(op, a, b) if op.is_comparison() => {
             let labels = enum_fact(engine, a).or_else(|| enum_fact(engine, b));
-            let va = side_value(engine, cx, a, labels, lang);
-            let vb = side_value(engine, cx, b, labels, lang);
-            let describe_side = |n: &Node| match n {
-                Node::Const(c) => enum_label(labels, fmt_val(engine, &c.val()), lang),
+            let describe_side = |n: &'e Node| match n {
+                Node::Const(c) => Cow::Owned(shown_const(engine, c, labels, lang).to_string()),
                 _ => describe(engine, n, lang),
             };
+            let (left, right) = (describe_side(a), describe_side(b));
             out.push(Comparison {
-                left: describe_side(a),
-                actual: va,
-                op: op.symbol().to_string(),
-                right: describe_side(b),
-                threshold: vb,
+                left,
+                actual: side_value(engine, cx, a, labels, lang),
+                op: op.symbol(),
+                right,
+                threshold: side_value(engine, cx, b, labels, lang),
             });
         }
         Node::In(x, items) => {
             let labels = enum_fact(engine, x);
+            let mut right = String::from("[");
+            for (k, c) in items.iter().enumerate() {
+                if k > 0 {
+                    right.push_str(", ");
+                }
+                right.push_str(&shown_const(engine, c, labels, lang).to_string());
+            }
+            right.push(']');
             out.push(Comparison {
                 left: describe(engine, x, lang),
                 actual: side_value(engine, cx, x, labels, lang),
-                op: "in".into(),
-                right: format!(
-                    "[{}]",
-                    items
-                        .iter()
-                        .map(|c| enum_label(labels, fmt_val(engine, &c.val()), lang))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                op: "in",
+                right: Cow::Owned(right),
                 threshold: None,
             });
         }
@@ -566,77 +679,82 @@ fn enum_fact<'e>(engine: &'e Engine, n: &Node) -> Option<&'e FactDef> {
 }
 
 /// An enum value with its label in the language (`severe` → `重度`).
-fn enum_label(fact: Option<&FactDef>, value: String, lang: Lang) -> String {
-    match fact.and_then(|f| f.value_labels.get(&value)) {
-        Some(label) => lang.pick(label).to_string(),
+fn enum_label<'e>(fact: Option<&'e FactDef>, value: &'e str, lang: Lang) -> &'e str {
+    match fact.and_then(|f| f.value_labels.get(value)) {
+        Some(label) => lang.pick(label),
         None => value,
     }
 }
 
-fn side_value(
-    engine: &Engine,
-    cx: &mut Ctx,
+fn side_value<'e>(
+    engine: &'e Engine,
+    cx: &mut Ctx<'_>,
     n: &Node,
-    labels: Option<&FactDef>,
+    labels: Option<&'e FactDef>,
     lang: Lang,
-) -> Option<String> {
+) -> Option<Shown<'e>> {
     match cx.eval(n) {
-        Ok(V::Known(v)) => Some(enum_label(labels, fmt_val(engine, &v), lang)),
+        Ok(V::Known(v)) => Some(shown(engine, cx, &v, labels, lang)),
         _ => None,
     }
 }
 
 /// A short description of what a node stands for.
-pub fn describe(engine: &Engine, n: &Node, lang: Lang) -> String {
+pub fn describe<'e>(engine: &'e Engine, n: &Node, lang: Lang) -> Cow<'e, str> {
+    let label = |t: &'e Text| Cow::Borrowed(lang.pick(t));
     match n {
-        Node::Const(c) => fmt_val(engine, &c.val()),
-        Node::AsOf => w(lang, "as_of").to_string(),
+        Node::Const(c) => Cow::Owned(shown_const(engine, c, None, lang).to_string()),
+        Node::AsOf => Cow::Borrowed(w(lang, "as_of")),
         Node::Fact(fid, _) | Node::List(fid, _) | Node::Field(_, fid, _) => engine
             .schema
             .fact(*fid)
-            .map_or_else(String::new, |f| lang.pick(&f.label).to_string()),
-        Node::Def(d) => engine
-            .defs
-            .get(*d as usize)
-            .map_or_else(String::new, |d| match &d.label {
-                Some(l) => lang.pick(l).to_string(),
-                None => d.name.clone(),
-            }),
+            .map_or(Cow::Borrowed(""), |f| label(&f.label)),
+        Node::Def(d) => {
+            engine
+                .defs
+                .get(*d as usize)
+                .map_or(Cow::Borrowed(""), |d| match &d.label {
+                    Some(l) => label(l),
+                    None => Cow::Borrowed(d.name.as_str()),
+                })
+        }
         Node::Param(p, _) => engine
             .params
             .get(*p as usize)
-            .map_or_else(String::new, |p| lang.pick(&p.decl.label).to_string()),
-        Node::Call(ScalarFn::Age, args) => format!(
+            .map_or(Cow::Borrowed(""), |p| label(&p.decl.label)),
+        Node::Call(ScalarFn::Age, args) => Cow::Owned(format!(
             "{} ({})",
             w(lang, "age"),
             args.first()
                 .map(|a| describe(engine, a, lang))
                 .unwrap_or_default()
-        ),
+        )),
         Node::Call(ScalarFn::AddMonths, args) => match (args.first(), args.get(1)) {
-            (Some(d), Some(Node::Const(Const::Num(m)))) => w(lang, "plus_months")
-                .replace("{date}", &describe(engine, d, lang))
-                .replace("{n}", &fmt_num(*m)),
-            _ => w(lang, "computed").to_string(),
+            (Some(d), Some(Node::Const(Const::Num(m)))) => Cow::Owned(
+                w(lang, "plus_months")
+                    .replace("{date}", &describe(engine, d, lang))
+                    .replace("{n}", &fmt_num(*m)),
+            ),
+            _ => Cow::Borrowed(w(lang, "computed")),
         },
         Node::Bin(op, a, b) if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => {
-            format!(
+            Cow::Owned(format!(
                 "{} {} {}",
                 describe(engine, a, lang),
                 op.symbol(),
                 describe(engine, b, lang)
-            )
+            ))
         }
-        _ => w(lang, "computed").to_string(),
+        _ => Cow::Borrowed(w(lang, "computed")),
     }
 }
 
-fn counterfactual(
-    engine: &Engine,
-    cx: &mut Ctx,
-    c: &Condition,
+fn counterfactual<'e>(
+    engine: &'e Engine,
+    cx: &mut Ctx<'_>,
+    c: &'e Condition,
     lang: Lang,
-) -> Option<Counterfactual> {
+) -> Option<Counterfactual<'e>> {
     let Node::Bin(op, a, b) = &c.node else {
         return None;
     };
@@ -646,19 +764,19 @@ fn counterfactual(
     let (Ok(V::Known(Val::Num(x))), Ok(V::Known(Val::Num(t)))) = (cx.eval(a), cx.eval(b)) else {
         return None;
     };
-    let subject = c
-        .subject
-        .as_ref()
-        .map_or_else(|| describe(engine, a, lang), |s| lang.pick(s).to_string());
-    let (threshold, actual) = (fmt_num(t), fmt_num(x));
+    let subject = c.subject.as_ref().map_or_else(
+        || describe(engine, a, lang),
+        |s| Cow::Borrowed(lang.pick(s)),
+    );
+    let (threshold, actual) = (Num(t), Num(x));
     let text = w(lang, "counterfactual")
         .replace("{subject}", &subject)
         .replace("{op}", op_word(lang, *op))
-        .replace("{threshold}", &threshold)
-        .replace("{actual}", &actual);
+        .replace("{threshold}", &threshold.to_string())
+        .replace("{actual}", &actual.to_string());
     Some(Counterfactual {
         subject,
-        op: op.symbol().to_string(),
+        op: op.symbol(),
         threshold,
         actual,
         text,
@@ -686,12 +804,12 @@ pub fn words(lang: Lang, key: &'static str) -> &'static str {
 pub fn words_param_unconfigured(lang: Lang, param: &str, on: NaiveDate) -> String {
     w(lang, "parameter_unconfigured")
         .replace("{param}", param)
-        .replace("{on}", &on.to_string())
+        .replace("{on}", &Day(on).to_string())
 }
 
 /// The stale-parameter warning.
 pub fn words_stale(lang: Lang, param: &str, from: NaiveDate) -> String {
     w(lang, "stale_parameter")
         .replace("{param}", param)
-        .replace("{from}", &from.to_string())
+        .replace("{from}", &Day(from).to_string())
 }

@@ -10,20 +10,19 @@ pub use err::InputError;
 
 use crate::check::{edit_distance, parse_date, parse_decimal};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Engine, FactDef, FactId, FactSlot, FactType, ObjectShape, ShapeChild, Val};
+use crate::ir::{Engine, FactDef, FactId, FactSlot, FactType, ObjectShape, ShapeChild, Sym, Val};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 /// The largest case accepted, in bytes of JSON.
 pub const MAX_CASE_BYTES: usize = 1024 * 1024;
 /// The most records in one list.
 pub const MAX_RECORDS: usize = 1000;
 
-/// One record of a list: its fields' values by field index.
-pub type Record = Vec<Option<Val>>;
+/// One record of a list while decoding: its fields' values by field index.
+type Record = Vec<Option<Val>>;
 
 /// A decoded case: every declared fact's value, or `None` when unknown.
 #[derive(Debug, Clone)]
@@ -33,7 +32,81 @@ pub struct Facts {
     /// Scalar facts by slot.
     pub scalars: Vec<Option<Val>>,
     /// Lists by slot.
-    pub lists: Vec<Option<Vec<Record>>>,
+    pub lists: Vec<Option<List>>,
+    /// The case's strings that no pack names (member ids): symbol
+    /// `sym_base + k` is `strings[k]`.
+    pub strings: Vec<String>,
+    /// The number of the packs' own symbols.
+    pub sym_base: u32,
+}
+
+impl Facts {
+    /// The text of a symbol: the packs' own, or one of the case's strings.
+    pub fn sym<'s>(&'s self, engine: &'s Engine, s: Sym) -> &'s str {
+        match s.checked_sub(self.sym_base) {
+            Some(k) => self.strings.get(k as usize).map_or("", String::as_str),
+            None => engine.sym(s),
+        }
+    }
+
+    /// The symbol of a string of the case: the packs' own when they name
+    /// it, else one of the case's strings (the same text, the same symbol).
+    fn intern(&mut self, engine: &Engine, text: &str) -> Sym {
+        if let Some(&s) = engine.sym_index.get(text) {
+            return s;
+        }
+        let k = match self.strings.iter().position(|t| t == text) {
+            Some(k) => k,
+            None => {
+                self.strings.push(text.to_string());
+                self.strings.len() - 1
+            }
+        };
+        self.sym_base + k as Sym
+    }
+}
+
+/// The records of a list fact: `len` records of `width` fields, row by row.
+#[derive(Debug, Clone, Default)]
+pub struct List {
+    len: u32,
+    width: u32,
+    cells: Vec<Option<Val>>,
+}
+
+impl List {
+    fn from_records(width: usize, records: Vec<Record>) -> List {
+        let len = records.len() as u32;
+        let mut cells = Vec::with_capacity(records.len() * width);
+        for mut r in records {
+            r.resize(width, None);
+            cells.extend(r);
+        }
+        List {
+            len,
+            width: width as u32,
+            cells,
+        }
+    }
+
+    /// How many records.
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+
+    /// Whether there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// A field of a record, `None` when unknown.
+    pub fn get(&self, record: u32, field: u32) -> Option<Val> {
+        if field >= self.width {
+            return None;
+        }
+        let at = record as usize * self.width as usize + field as usize;
+        self.cells.get(at).copied().flatten()
+    }
 }
 
 /// Parses JSON text into a value, within the size limit.
@@ -65,6 +138,15 @@ fn diag(e: InputError, path: &str) -> Diagnostic {
     }
 }
 
+/// Decodes a case given as JSON text. `as_of` overrides the case's own `as_of`.
+pub fn decode_text(
+    engine: &Engine,
+    text: &str,
+    as_of: Option<NaiveDate>,
+) -> Result<Facts, Vec<Diagnostic>> {
+    decode(engine, &parse_json(text)?, as_of)
+}
+
 /// Decodes a case. `as_of` overrides the case's own `as_of`.
 pub fn decode(
     engine: &Engine,
@@ -78,6 +160,8 @@ pub fn decode(
             as_of: NaiveDate::MIN,
             scalars: vec![None; engine.schema.scalars as usize],
             lists: vec![None; engine.schema.lists.len()],
+            strings: Vec::new(),
+            sym_base: engine.symbols.len() as Sym,
         },
         path: Vec::new(),
     };
@@ -233,7 +317,7 @@ impl<'e, 'j> Decoder<'e, 'j> {
         }
     }
 
-    fn list(&mut self, slot: u32, def: &'e FactDef, value: &'j Json) -> Option<Vec<Record>> {
+    fn list(&mut self, slot: u32, def: &'e FactDef, value: &'j Json) -> Option<List> {
         let items = match value {
             Json::Null => return None,
             Json::Array(items) => items,
@@ -287,7 +371,7 @@ impl<'e, 'j> Decoder<'e, 'j> {
             records.push(record);
         }
         self.record_constraints(def, fields, &records);
-        Some(records)
+        Some(List::from_records(fields.len(), records))
     }
 
     /// `unique` fields and `exactly_one` of a list.
@@ -305,7 +389,7 @@ impl<'e, 'j> Decoder<'e, 'j> {
             let mut seen: BTreeMap<String, usize> = BTreeMap::new();
             for (i, r) in records.iter().enumerate() {
                 if let Some(Some(v)) = r.get(idx as usize) {
-                    let text = val_text(engine, v);
+                    let text = val_text(engine, &self.facts, v);
                     if seen.insert(text.clone(), i).is_some() {
                         let path = format!("{}[{i}].{name}", self.path_text());
                         self.errors
@@ -318,7 +402,7 @@ impl<'e, 'j> Decoder<'e, 'j> {
             if let Some(&(_, idx)) = fields.get(&rule.field) {
                 let found = records
                     .iter()
-                    .filter(|r| matches!(r.get(idx as usize), Some(Some(v)) if val_text(engine, v) == rule.value))
+                    .filter(|r| matches!(r.get(idx as usize), Some(Some(v)) if val_text(engine, &self.facts, v) == rule.value))
                     .count();
                 if found != 1 {
                     self.error(InputError::ExactlyOne {
@@ -383,10 +467,7 @@ impl<'e, 'j> Decoder<'e, 'j> {
                 _ => wrong(self, "a string"),
             },
             FactType::String => match value {
-                Json::String(s) => Some(match self.engine.sym_index.get(s) {
-                    Some(&sym) => Val::Sym(sym),
-                    None => Val::Str(Rc::from(s.as_str())),
-                }),
+                Json::String(s) => Some(Val::Sym(self.facts.intern(self.engine, s))),
                 _ => wrong(self, "a string"),
             },
             FactType::Integer | FactType::Decimal | FactType::Ratio | FactType::Money => {
@@ -456,10 +537,9 @@ fn number(n: &serde_json::Number) -> Option<Decimal> {
     parse_decimal(&text).or_else(|| Decimal::from_scientific(&text).ok())
 }
 
-fn val_text(engine: &Engine, v: &Val) -> String {
+fn val_text(engine: &Engine, facts: &Facts, v: &Val) -> String {
     match v {
-        Val::Sym(s) => engine.sym(*s).to_string(),
-        Val::Str(s) => s.to_string(),
+        Val::Sym(s) => facts.sym(engine, *s).to_string(),
         Val::Bool(b) => b.to_string(),
         Val::Num(n) => n.normalize().to_string(),
         Val::Date(d) => d.to_string(),
