@@ -373,14 +373,11 @@ fn warnings<'e>(
         });
     }
     if o.status != Status::NotInEffect {
-        for pid in o.usage.used.iter() {
+        for pid in o.usage.stale.iter() {
             let Some(p) = engine.params.get(pid as usize) else {
                 continue;
             };
-            let (Some(after), Some(last)) = (p.stale_after, p.values.last()) else {
-                continue;
-            };
-            if as_of > after {
+            if let Some(last) = p.values.last() {
                 out.push(Warning {
                     code: "stale_parameter",
                     message: Cow::Owned(explain::words_stale(

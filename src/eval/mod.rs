@@ -131,11 +131,11 @@ type Fault = Box<EvalError>;
 
 /// A set of parameters, as a bitmap.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ParamSet([u64; 4]);
+pub struct ParamSet([u64; 2]);
 
 impl ParamSet {
     /// The most parameters a set can hold (the checker enforces it).
-    pub const CAPACITY: usize = 256;
+    pub const CAPACITY: usize = 128;
 
     /// Adds a parameter.
     pub fn insert(&mut self, p: ParamId) {
@@ -145,15 +145,19 @@ impl ParamSet {
     }
 
     /// Adds all of another set.
+    #[inline]
     pub fn union(&mut self, o: &ParamSet) {
-        for (a, b) in self.0.iter_mut().zip(o.0.iter()) {
-            *a |= *b;
-        }
+        let [a0, a1] = &mut self.0;
+        let [b0, b1] = o.0;
+        *a0 |= b0;
+        *a1 |= b1;
     }
 
     /// Whether it is empty.
+    #[inline]
     pub fn is_empty(&self) -> bool {
-        self.0.iter().all(|w| *w == 0)
+        let [a0, a1] = self.0;
+        a0 | a1 == 0
     }
 
     /// The parameters, in id order.
@@ -166,20 +170,23 @@ impl ParamSet {
     }
 }
 
-/// Parameters used while evaluating something: all, and those whose value in
-/// force was tagged below `confirmed`.
+/// What the parameters used while evaluating something mean for the
+/// result: whether one had a value tagged below `confirmed` (an estimate),
+/// and which were stale on the as-of date (a warning each).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Usage {
-    /// Every parameter looked up.
-    pub used: ParamSet,
-    /// Those whose value was below `confirmed`.
-    pub unconfirmed: ParamSet,
+    /// A value in force was tagged below `confirmed`.
+    pub unconfirmed: bool,
+    /// Parameters adjusted yearly whose last value is more than
+    /// `check::STALE_AFTER_MONTHS` older than the as-of date.
+    pub stale: ParamSet,
 }
 
 impl Usage {
+    #[inline]
     fn union(&mut self, o: &Usage) {
-        self.used.union(&o.used);
-        self.unconfirmed.union(&o.unconfirmed);
+        self.unconfirmed |= o.unconfirmed;
+        self.stale.union(&o.stale);
     }
 }
 
@@ -303,6 +310,8 @@ pub struct Ctx<'a> {
     selected: Vec<u32>,
     benefits: Vec<BenefitOutcome>,
     conditions: Vec<ConditionOutcome>,
+    /// The first fault met, until [`Ctx::tracked`] returns it.
+    fault: Option<Fault>,
 }
 
 impl<'a> Ctx<'a> {
@@ -314,16 +323,19 @@ impl<'a> Ctx<'a> {
             facts,
             as_of: facts.as_of,
             defs: vec![None; engine.defs.len()],
-            env: Vec::new(),
+            // Sized for a household: lambdas nest two or three deep, a
+            // case meets a few dozen unknowns and keeps a few records.
+            env: Vec::with_capacity(4),
             usage: Usage::default(),
             steps: 0,
             tracing: trace,
             run_start: 0,
             versions: Vec::new(),
-            reasons: Vec::new(),
-            selected: Vec::new(),
+            reasons: Vec::with_capacity(64),
+            selected: Vec::with_capacity(16),
             benefits: Vec::with_capacity(engine.benefits.len()),
             conditions: Vec::with_capacity(engine.benefits.len() * 6),
+            fault: None,
         }
     }
 
@@ -395,7 +407,11 @@ impl<'a> Ctx<'a> {
 
     /// Evaluates one node.
     pub fn eval(&mut self, node: &Node) -> Result<V, EvalError> {
-        self.ev(node).map_err(|e| *e)
+        let v = self.ev(node);
+        match self.fault.take() {
+            Some(e) => Err(*e),
+            None => Ok(v),
+        }
     }
 
     /// Evaluates a node, returning its value, the parameters it used and,
@@ -404,42 +420,63 @@ impl<'a> Ctx<'a> {
         self.tracked(node).map_err(|e| *e)
     }
 
-    // ---- arenas ----------------------------------------------------------
+    // ---- arenas and faults ------------------------------------------------
 
-    fn full() -> Fault {
-        Box::new(EvalError::StepBudget {
+    /// Records a fault and yields a stand-in value. The first fault of a
+    /// case is the one reported: evaluation goes on only until the
+    /// innermost [`Ctx::tracked`] evaluation returns, every node after the
+    /// step budget ran out returning at once.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, e: EvalError) -> V {
+        if self.fault.is_none() {
+            self.fault = Some(Box::new(e));
+        }
+        V::Unknown(Why::NONE)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn full(&mut self) -> V {
+        self.fail(EvalError::StepBudget {
             limit: STEP_BUDGET,
             what: String::new(),
         })
     }
 
-    fn one(&mut self, r: Reason) -> Result<V, Fault> {
+    fn one(&mut self, r: Reason) -> V {
         if self.reasons.len() >= ARENA_BUDGET {
-            return Err(Self::full());
+            return self.full();
         }
         let start = self.reasons.len();
         self.reasons.push(r);
-        Ok(V::Unknown(Why::new(start, start + 1)))
+        V::Unknown(Why::new(start, start + 1))
     }
 
     /// The union of two reason sets: `a`'s reasons in order, then `b`'s new
     /// ones (the order in which unknown facts were met, which results keep).
-    fn merge(&mut self, a: Why, b: Why) -> Result<Why, Fault> {
+    fn merge(&mut self, a: Why, b: Why) -> Why {
         if b.is_empty() || a == b {
-            return Ok(a);
+            return a;
         }
         if a.is_empty() {
-            return Ok(b);
+            return b;
         }
         let (ra, rb) = (a.of(&self.reasons), b.of(&self.reasons));
         if rb.iter().all(|r| ra.contains(r)) {
-            return Ok(a);
+            return a;
         }
         if rb.starts_with(ra) {
-            return Ok(b);
+            return b;
         }
+        self.union(a, b)
+    }
+
+    #[inline(never)]
+    fn union(&mut self, a: Why, b: Why) -> Why {
         if self.reasons.len() + a.len() + b.len() > ARENA_BUDGET {
-            return Err(Self::full());
+            self.full();
+            return a;
         }
         let start = self.reasons.len();
         let a_range = a.start as usize..a.start as usize + a.len();
@@ -456,27 +493,30 @@ impl<'a> Ctx<'a> {
                 self.reasons.push(r);
             }
         }
-        Ok(Why::new(start, self.reasons.len()))
+        Why::new(start, self.reasons.len())
     }
 
-    fn and(&mut self, a: V, b: V) -> Result<V, Fault> {
-        Ok(match (a, b) {
+    fn and(&mut self, a: V, b: V) -> V {
+        match (a, b) {
             (f @ V::Known(Val::Bool(false)), _) | (_, f @ V::Known(Val::Bool(false))) => f,
             (V::Known(_), y) => y,
             (x, V::Known(_)) => x,
-            (V::Unknown(r), V::Unknown(s)) => V::Unknown(self.merge(r, s)?),
-        })
+            (V::Unknown(r), V::Unknown(s)) => V::Unknown(self.merge(r, s)),
+        }
     }
 
-    fn or(&mut self, a: V, b: V) -> Result<V, Fault> {
-        Ok(match (a, b) {
+    fn or(&mut self, a: V, b: V) -> V {
+        match (a, b) {
             (t @ V::Known(Val::Bool(true)), _) | (_, t @ V::Known(Val::Bool(true))) => t,
             (V::Known(_), y) => y,
             (x, V::Known(_)) => x,
-            (V::Unknown(r), V::Unknown(s)) => V::Unknown(self.merge(r, s)?),
-        })
+            (V::Unknown(r), V::Unknown(s)) => V::Unknown(self.merge(r, s)),
+        }
     }
 
+    /// Evaluates a node apart: the parameters it uses and the versions it
+    /// looks up are its own (and also count for the enclosing evaluation).
+    /// A fault met inside is returned here.
     fn tracked(&mut self, node: &Node) -> Result<Tracked, Fault> {
         let saved_usage = std::mem::take(&mut self.usage);
         let saved_start = std::mem::replace(&mut self.run_start, self.versions.len());
@@ -485,7 +525,10 @@ impl<'a> Ctx<'a> {
         self.run_start = saved_start;
         let usage = std::mem::replace(&mut self.usage, saved_usage);
         self.usage.union(&usage);
-        Ok((v?, usage, versions))
+        match self.fault.take() {
+            Some(e) => Err(e),
+            None => Ok((v, usage, versions)),
+        }
     }
 
     // ---- benefits --------------------------------------------------------
@@ -521,25 +564,32 @@ impl<'a> Ctx<'a> {
                 return Ok(out);
             }
         }
+        // One pass over the conditions gathers what the status needs.
+        // The parameters the outcome depends on: when ineligible, the first
+        // condition that fails on confirmed values alone, if there is one
+        // (the outcome is then certain), else every failing condition (each
+        // failure rests on a value below `confirmed`: an estimate);
+        // otherwise every condition.
+        let mut tally = Tally::default();
         // A condition that fails on confirmed values alone settles the
         // benefit: without a trace, the rest need not be evaluated. (With a
         // trace every condition is evaluated for the explanation; the status,
         // estimate flag and warnings come out the same either way.)
-        let mut stopped = false;
         for c in &b.conditions {
             let (v, usage, versions) = self.tracked(&c.node)?;
-            let truth = truth(&v);
-            self.conditions.push(ConditionOutcome {
-                truth,
+            let outcome = ConditionOutcome {
+                truth: truth(&v),
                 reasons: why_of(&v),
                 usage,
                 versions,
-            });
-            if truth == Truth::Fail && usage.unconfirmed.is_empty() && !self.tracing {
-                stopped = true;
+            };
+            tally.add(&outcome);
+            self.conditions.push(outcome);
+            if tally.certain.is_some() && !self.tracing {
                 break;
             }
         }
+        let stopped = tally.certain.is_some() && !self.tracing;
         if !b.higher_tiers.is_empty() && !stopped {
             let mut v = V::Known(Val::Bool(true));
             let mut usage = Usage::default();
@@ -553,47 +603,25 @@ impl<'a> Ctx<'a> {
                     Status::Ineligible | Status::NotInEffect => V::Known(Val::Bool(true)),
                     Status::Undetermined => V::Unknown(o.reasons),
                 };
-                v = self.and(v, not_h)?;
+                v = self.and(v, not_h);
             }
-            self.conditions.push(ConditionOutcome {
+            let outcome = ConditionOutcome {
                 truth: truth(&v),
                 reasons: why_of(&v),
                 usage,
                 versions: Versions::NONE,
-            });
+            };
+            tally.add(&outcome);
+            self.conditions.push(outcome);
         }
         out.conditions = Run::new(first, self.conditions.len());
-        let conds = out.conditions.of(&self.conditions);
-        let any_fail = conds.iter().any(|c| c.truth == Truth::Fail);
-        let any_unknown = conds.iter().any(|c| c.truth == Truth::Unknown);
-        out.status = if any_fail {
-            Status::Ineligible
-        } else if any_unknown {
-            Status::Undetermined
+        (out.status, out.usage) = if tally.any_fail {
+            (Status::Ineligible, tally.certain.unwrap_or(tally.failing))
+        } else if tally.any_unknown {
+            (Status::Undetermined, tally.all)
         } else {
-            Status::Eligible
+            (Status::Eligible, tally.all)
         };
-        // The parameters the outcome depends on. Ineligible: the first
-        // condition that fails on confirmed values alone, if there is one
-        // (the outcome is then certain); else every failing condition (each
-        // failure rests on a value below `confirmed`: an estimate).
-        // Otherwise: every condition.
-        let certain_failure = conds
-            .iter()
-            .find(|c| c.truth == Truth::Fail && c.usage.unconfirmed.is_empty());
-        match (out.status, certain_failure) {
-            (Status::Ineligible, Some(c)) => out.usage = c.usage,
-            (Status::Ineligible, None) => {
-                for c in conds.iter().filter(|c| c.truth == Truth::Fail) {
-                    out.usage.union(&c.usage);
-                }
-            }
-            _ => {
-                for c in conds {
-                    out.usage.union(&c.usage);
-                }
-            }
-        }
         if out.status == Status::Undetermined {
             let mut unknown = Why::NONE;
             for k in first..first + out.conditions.len() {
@@ -602,7 +630,7 @@ impl<'a> Ctx<'a> {
                 };
                 if c.truth == Truth::Unknown {
                     let w = c.reasons;
-                    unknown = self.merge(unknown, w)?;
+                    unknown = self.merge(unknown, w);
                 }
             }
             out.reasons = unknown;
@@ -629,66 +657,69 @@ impl<'a> Ctx<'a> {
                 out.up_to = matches!(v, V::Known(Val::Bool(true)));
             }
         }
-        out.estimate = !out.usage.unconfirmed.is_empty();
-        Ok(out)
+        out.estimate = out.usage.unconfirmed;
+        match self.fault.take() {
+            Some(e) => Err(e),
+            None => Ok(out),
+        }
     }
 
     // ---- nodes -----------------------------------------------------------
 
-    fn ev(&mut self, node: &Node) -> Result<V, Fault> {
+    fn ev(&mut self, node: &Node) -> V {
         self.steps += 1;
         if self.steps > STEP_BUDGET {
-            return Err(Self::full());
+            return self.full();
         }
-        Ok(match node {
+        match node {
             Node::Const(c) => V::Known(c.val()),
             Node::AsOf => V::Known(Val::Date(self.as_of)),
             Node::Fact(fid, slot) => match self.facts.scalars.get(*slot as usize) {
                 Some(Some(v)) => V::Known(*v),
-                _ => self.one(Reason::Fact(*fid, None))?,
+                _ => self.one(Reason::Fact(*fid, None)),
             },
             Node::List(fid, slot) => match self.facts.lists.get(*slot as usize) {
                 Some(Some(list)) => V::Known(Val::List(*slot, Selection::All(list.len()))),
-                _ => self.one(Reason::Fact(*fid, None))?,
+                _ => self.one(Reason::Fact(*fid, None)),
             },
             Node::Local(i) => match self.env.get(*i as usize) {
                 Some(v) => V::Known(*v),
                 None => V::Unknown(Why::NONE),
             },
-            Node::Field(base, fid, idx) => self.field(base, *fid, *idx)?,
-            Node::Def(id) => self.def(*id)?,
+            Node::Field(base, fid, idx) => self.field(base, *fid, *idx),
+            Node::Def(id) => self.def(*id),
             Node::Param(pid, date) => {
                 let date = match date {
                     None => self.as_of,
-                    Some(n) => match self.ev(n)? {
+                    Some(n) => match self.ev(n) {
                         V::Known(Val::Date(d)) => d,
-                        V::Known(_) => return Ok(V::Unknown(Why::NONE)),
-                        u @ V::Unknown(_) => return Ok(u),
+                        V::Known(_) => return V::Unknown(Why::NONE),
+                        u @ V::Unknown(_) => return u,
                     },
                 };
-                self.param(*pid, date)?
+                self.param(*pid, date)
             }
-            Node::Neg(x) => match self.ev(x)? {
+            Node::Neg(x) => match self.ev(x) {
                 V::Known(Val::Num(n)) => V::Known(Val::Num(-n)),
                 other => other,
             },
-            Node::Not(x) => match self.ev(x)? {
+            Node::Not(x) => match self.operand(x) {
                 V::Known(Val::Bool(b)) => V::Known(Val::Bool(!b)),
                 other => other,
             },
-            Node::Bin(op, a, b) => self.binary(*op, a, b)?,
-            Node::In(x, items) => match self.ev(x)? {
+            Node::Bin(op, a, b) => self.binary(*op, a, b),
+            Node::In(x, items) => match self.operand(x) {
                 V::Known(v) => V::Known(Val::Bool(items.iter().any(|c| v == c.val()))),
                 u => u,
             },
-            Node::If(c, a, b) => match self.ev(c)? {
-                V::Known(Val::Bool(true)) => self.ev(a)?,
-                V::Known(_) => self.ev(b)?,
-                V::Unknown(r) => self.if_unknown(r, a, b)?,
+            Node::If(c, a, b) => match self.ev(c) {
+                V::Known(Val::Bool(true)) => self.ev(a),
+                V::Known(_) => self.ev(b),
+                V::Unknown(r) => self.if_unknown(r, a, b),
             },
-            Node::Known(x) => V::Known(Val::Bool(matches!(self.ev(x)?, V::Known(_)))),
-            Node::ListCall(f, list, body) => self.list_call(*f, list, body.as_deref())?,
-            Node::Call(f, args) => self.call(*f, args)?,
+            Node::Known(x) => V::Known(Val::Bool(matches!(self.ev(x), V::Known(_)))),
+            Node::ListCall(f, list, body) => self.list_call(*f, list, body.as_deref()),
+            Node::Call(f, args) => self.call(*f, args),
             Node::Eligible(bid) => match self.benefits.get(*bid as usize) {
                 Some(o) => {
                     let (status, reasons, usage) = (o.status, o.reasons, o.usage);
@@ -701,11 +732,46 @@ impl<'a> Ctx<'a> {
                 }
                 None => V::Unknown(Why::NONE),
             },
-        })
+        }
     }
 
-    fn field(&mut self, base: &Node, fid: FactId, idx: u32) -> Result<V, Fault> {
-        Ok(match self.ev(base)? {
+    /// An operand: a constant, a known fact or (without a trace) a computed
+    /// definition is read in place, anything else evaluated. (Reading these
+    /// leaves is bounded by the node that reads them, so they are not
+    /// counted as steps.)
+    #[inline(always)]
+    fn operand(&mut self, n: &Node) -> V {
+        match n {
+            Node::Const(c) => V::Known(c.val()),
+            Node::Fact(_, slot) => match self.facts.scalars.get(*slot as usize) {
+                Some(Some(v)) => V::Known(*v),
+                _ => self.ev(n),
+            },
+            Node::Def(id) if !self.tracing => match self.defs.get(*id as usize) {
+                Some(Some(d)) => {
+                    let d = *d;
+                    self.usage.union(&d.usage);
+                    d.v
+                }
+                _ => self.ev(n),
+            },
+            Node::Field(base, fid, idx) if matches!(**base, Node::Local(_)) => {
+                self.field(base, *fid, *idx)
+            }
+            _ => self.ev(n),
+        }
+    }
+
+    fn field(&mut self, base: &Node, fid: FactId, idx: u32) -> V {
+        // The record is nearly always a lambda variable (`m.income`).
+        let record = match base {
+            Node::Local(i) => match self.env.get(*i as usize) {
+                Some(v) => V::Known(*v),
+                None => V::Unknown(Why::NONE),
+            },
+            _ => self.ev(base),
+        };
+        match record {
             V::Known(Val::Record(slot, i)) => {
                 let v = self
                     .facts
@@ -715,79 +781,101 @@ impl<'a> Ctx<'a> {
                     .and_then(|l| l.get(i, idx));
                 match v {
                     Some(v) => V::Known(v),
-                    None => self.one(Reason::Fact(fid, Some(i)))?,
+                    None => self.one(Reason::Fact(fid, Some(i))),
                 }
             }
             V::Known(_) => V::Unknown(Why::NONE),
             u @ V::Unknown(_) => u,
-        })
+        }
     }
 
     /// `if` with an unknown condition: which branch applies is not known, so
-    /// an error in one of them (a guarded division) does not make the case
+    /// a fault in one of them (a guarded division) does not make the case
     /// fail; the value is known only when both branches agree.
     #[inline(never)]
-    fn if_unknown(&mut self, r: Why, a: &Node, b: &Node) -> Result<V, Fault> {
-        let (x, y) = (self.ev(a), self.ev(b));
-        Ok(match (x, y) {
-            (Ok(V::Known(x)), Ok(V::Known(y))) if x == y => V::Known(x),
-            (Err(e), _) | (_, Err(e)) if matches!(*e, EvalError::StepBudget { .. }) => {
-                return Err(e)
-            }
+    fn if_unknown(&mut self, r: Why, a: &Node, b: &Node) -> V {
+        let before = self.fault.is_some();
+        let x = self.branch(a, before);
+        let y = self.branch(b, before);
+        match (x, y) {
+            (Some(V::Known(x)), Some(V::Known(y))) if x == y => V::Known(x),
             (x, y) => {
                 let wx = x.as_ref().map(why_of).unwrap_or_default();
                 let wy = y.as_ref().map(why_of).unwrap_or_default();
-                let m = self.merge(r, wx)?;
-                V::Unknown(self.merge(m, wy)?)
+                let m = self.merge(r, wx);
+                V::Unknown(self.merge(m, wy))
             }
-        })
+        }
     }
 
-    fn def(&mut self, id: DefId) -> Result<V, Fault> {
+    /// One branch of an `if` whose condition is unknown: `None` when it
+    /// faults (a spent step budget stays a fault of the case).
+    fn branch(&mut self, n: &Node, fault_before: bool) -> Option<V> {
+        let v = self.ev(n);
+        if fault_before {
+            return Some(v);
+        }
+        match self.fault.as_deref() {
+            None => Some(v),
+            Some(EvalError::StepBudget { .. }) => Some(v),
+            Some(_) => {
+                self.fault = None;
+                None
+            }
+        }
+    }
+
+    fn def(&mut self, id: DefId) -> V {
         if let Some(Some(d)) = self.defs.get(id as usize) {
             let d = *d;
             if self.tracing {
-                self.replay(d.versions)?;
+                self.replay(d.versions);
             }
             self.usage.union(&d.usage);
-            return Ok(d.v);
+            return d.v;
         }
         let Some(def) = self.engine.defs.get(id as usize) else {
-            return Ok(V::Unknown(Why::NONE));
+            return V::Unknown(Why::NONE);
         };
         // INVARIANT: definitions have no free lambda variables, so the
         // environment does not change their value and caching is sound.
         let saved_env = std::mem::take(&mut self.env);
         let r = self.tracked(&def.node);
         self.env = saved_env;
-        let (v, usage, versions) = r.map_err(|e| Box::new(e.at(&def.name)))?;
-        if let Some(slot) = self.defs.get_mut(id as usize) {
-            *slot = Some(DefValue { v, usage, versions });
+        match r {
+            Ok((v, usage, versions)) => {
+                if let Some(slot) = self.defs.get_mut(id as usize) {
+                    *slot = Some(DefValue { v, usage, versions });
+                }
+                v
+            }
+            Err(e) => self.fail(e.at(&def.name)),
         }
-        Ok(v)
     }
 
     /// Records a cached definition's versions again in the current trace.
     #[inline(never)]
-    fn replay(&mut self, v: Versions) -> Result<(), Fault> {
+    fn replay(&mut self, v: Versions) {
         if self.versions.len() + v.len() > ARENA_BUDGET {
-            return Err(Self::full());
+            self.full();
+            return;
         }
         let start = v.start as usize;
         self.versions.extend_from_within(start..start + v.len());
-        Ok(())
     }
 
-    fn param(&mut self, pid: ParamId, date: NaiveDate) -> Result<V, Fault> {
+    fn param(&mut self, pid: ParamId, date: NaiveDate) -> V {
         let Some(p) = self.engine.params.get(pid as usize) else {
-            return Ok(V::Unknown(Why::NONE));
+            return V::Unknown(Why::NONE);
         };
-        self.usage.used.insert(pid);
+        if p.stale_after.is_some_and(|after| self.as_of > after) {
+            self.usage.stale.insert(pid);
+        }
         if self.tracing {
             let run = self.versions.get(self.run_start..).unwrap_or_default();
             if !run.contains(&(pid, date)) {
                 if self.versions.len() >= ARENA_BUDGET {
-                    return Err(Self::full());
+                    return self.full();
                 }
                 self.versions.push((pid, date));
             }
@@ -799,65 +887,68 @@ impl<'a> Ctx<'a> {
                 ..
             }) => {
                 if *confidence < Confidence::Confirmed {
-                    self.usage.unconfirmed.insert(pid);
+                    self.usage.unconfirmed = true;
                 }
-                Ok(V::Known(Val::Num(*v)))
+                V::Known(Val::Num(*v))
             }
             _ => self.one(Reason::Param(pid)),
         }
     }
 
-    fn binary(&mut self, op: BinOp, a: &Node, b: &Node) -> Result<V, Fault> {
+    fn binary(&mut self, op: BinOp, a: &Node, b: &Node) -> V {
         match op {
             BinOp::And => {
-                let va = self.ev(a)?;
+                let va = self.operand(a);
                 if matches!(va, V::Known(Val::Bool(false))) {
-                    return Ok(va);
+                    return va;
                 }
-                let vb = self.ev(b)?;
+                let vb = self.operand(b);
                 return self.and(va, vb);
             }
             BinOp::Or => {
-                let va = self.ev(a)?;
+                let va = self.operand(a);
                 if matches!(va, V::Known(Val::Bool(true))) {
-                    return Ok(va);
+                    return va;
                 }
-                let vb = self.ev(b)?;
+                let vb = self.operand(b);
                 return self.or(va, vb);
             }
             BinOp::Default => {
-                let va = self.ev(a)?;
+                let va = self.operand(a);
                 return match va {
-                    V::Known(_) => Ok(va),
-                    V::Unknown(_) => self.ev(b),
+                    V::Known(_) => va,
+                    V::Unknown(_) => self.operand(b),
                 };
             }
             _ => {}
         }
         // `0 * x` is 0 whatever `x` is (known or not), keeping the zero's scale.
-        let va = self.ev(a)?;
+        let va = self.operand(a);
         if op == BinOp::Mul && matches!(&va, V::Known(Val::Num(n)) if n.is_zero()) {
-            return Ok(va);
+            return va;
         }
-        let vb = self.ev(b)?;
+        let vb = self.operand(b);
         if op == BinOp::Mul && matches!(&vb, V::Known(Val::Num(n)) if n.is_zero()) {
-            return Ok(vb);
+            return vb;
         }
         match (va, vb) {
-            (V::Known(x), V::Known(y)) => apply(op, x, y),
-            (x, y) => Ok(V::Unknown(self.merge(why_of(&x), why_of(&y))?)),
+            (V::Known(x), V::Known(y)) => match apply(op, x, y) {
+                Ok(v) => v,
+                Err(e) => self.fail(e),
+            },
+            (x, y) => V::Unknown(self.merge(why_of(&x), why_of(&y))),
         }
     }
 
     #[inline(never)]
-    fn list_call(&mut self, f: ListFn, list: &Node, body: Option<&Node>) -> Result<V, Fault> {
-        let (slot, sel) = match self.ev(list)? {
+    fn list_call(&mut self, f: ListFn, list: &Node, body: Option<&Node>) -> V {
+        let (slot, sel) = match self.ev(list) {
             V::Known(Val::List(slot, sel)) => (slot, sel),
-            V::Known(_) => return Ok(V::Unknown(Why::NONE)),
-            u @ V::Unknown(_) => return Ok(u),
+            V::Known(_) => return V::Unknown(Why::NONE),
+            u @ V::Unknown(_) => return u,
         };
         let Some(body) = body else {
-            return Ok(V::Known(Val::Num(Decimal::from(sel.len()))));
+            return V::Known(Val::Num(Decimal::from(sel.len())));
         };
         let n = sel.len();
         // A filter writes the records it keeps into a block of the arena
@@ -865,7 +956,7 @@ impl<'a> Ctx<'a> {
         let kept_at = self.selected.len();
         if f == ListFn::Filter {
             if kept_at + n > ARENA_BUDGET {
-                return Err(Self::full());
+                return self.full();
             }
             self.selected.resize(kept_at + n, 0);
         }
@@ -883,12 +974,12 @@ impl<'a> Ctx<'a> {
             self.env.push(Val::Record(slot, i));
             let v = self.ev(body);
             self.env.pop();
-            match v? {
+            match v {
                 V::Known(Val::Bool(true)) => {
                     match f {
-                        ListFn::Any => return Ok(V::Known(Val::Bool(true))),
+                        ListFn::Any => return V::Known(Val::Bool(true)),
                         ListFn::First if unknown.is_none() => {
-                            return Ok(V::Known(Val::Record(slot, i)))
+                            return V::Known(Val::Record(slot, i))
                         }
                         ListFn::Filter => {
                             if let Some(s) = self.selected.get_mut(kept_at + count as usize) {
@@ -901,23 +992,24 @@ impl<'a> Ctx<'a> {
                 }
                 V::Known(Val::Bool(false)) => {
                     if f == ListFn::All {
-                        return Ok(V::Known(Val::Bool(false)));
+                        return V::Known(Val::Bool(false));
                     }
                 }
-                V::Known(Val::Num(x)) => {
-                    sum = sum.checked_add(x).ok_or_else(overflow)?;
-                }
+                V::Known(Val::Num(x)) => match sum.checked_add(x) {
+                    Some(total) => sum = total,
+                    None => return self.fail(overflow()),
+                },
                 V::Known(_) => {}
                 V::Unknown(r) => {
-                    let w = self.merge(unknown.unwrap_or_default(), r)?;
+                    let w = self.merge(unknown.unwrap_or_default(), r);
                     unknown = Some(w);
                 }
             }
         }
         if let Some(r) = unknown {
-            return Ok(V::Unknown(r));
+            return V::Unknown(r);
         }
-        Ok(V::Known(match f {
+        V::Known(match f {
             ListFn::Count => Val::Num(Decimal::from(count)),
             ListFn::Sum => Val::Num(sum),
             ListFn::Any => Val::Bool(false),
@@ -935,12 +1027,12 @@ impl<'a> Ctx<'a> {
                     },
                 )
             }
-            ListFn::First => return Ok(V::Unknown(Why::NONE)),
-        }))
+            ListFn::First => return V::Unknown(Why::NONE),
+        })
     }
 
     #[inline(never)]
-    fn call(&mut self, f: ScalarFn, args: &[Node]) -> Result<V, Fault> {
+    fn call(&mut self, f: ScalarFn, args: &[Node]) -> V {
         if matches!(f, ScalarFn::Min | ScalarFn::Max) {
             return self.min_max(f == ScalarFn::Min, args);
         }
@@ -948,57 +1040,30 @@ impl<'a> Ctx<'a> {
         let mut vals: [Option<Val>; 2] = [None, None];
         let mut unknown: Option<Why> = None;
         for (slot, a) in vals.iter_mut().zip(args) {
-            match self.ev(a)? {
+            match self.operand(a) {
                 V::Known(v) => *slot = Some(v),
                 V::Unknown(r) => {
-                    let w = self.merge(unknown.unwrap_or_default(), r)?;
+                    let w = self.merge(unknown.unwrap_or_default(), r);
                     unknown = Some(w);
                 }
             }
         }
         if let Some(r) = unknown {
-            return Ok(V::Unknown(r));
+            return V::Unknown(r);
         }
-        let range = || {
-            Box::new(EvalError::DateOutOfRange {
-                what: String::new(),
-            })
-        };
-        Ok(V::Known(match (f, vals) {
-            (ScalarFn::Round, [Some(Val::Num(x)), Some(Val::Num(p))]) => {
-                let places = p.trunc().to_u32().unwrap_or(2).min(10);
-                Val::Num(x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
-            }
-            (ScalarFn::Age, [Some(Val::Date(b)), None]) => {
-                Val::Num(Decimal::from(full_years(b, self.as_of)))
-            }
-            (ScalarFn::AgeOn, [Some(Val::Date(b)), Some(Val::Date(on))]) => {
-                Val::Num(Decimal::from(full_years(b, on)))
-            }
-            (ScalarFn::MonthsBetween, [Some(Val::Date(a)), Some(Val::Date(b))]) => {
-                Val::Num(Decimal::from(months_between(a, b)))
-            }
-            (ScalarFn::AddMonths, [Some(Val::Date(d)), Some(Val::Num(n))]) => {
-                if !n.is_integer() {
-                    return Err(Box::new(EvalError::NotWholeMonths {
-                        value: n.normalize().to_string(),
-                        what: String::new(),
-                    }));
-                }
-                let m = i64::try_from(n.mantissa() / 10i128.pow(n.scale())).map_err(|_| range())?;
-                Val::Date(add_months(d, m).ok_or_else(range)?)
-            }
-            _ => return Ok(V::Unknown(Why::NONE)),
-        }))
+        match scalar_fn(f, vals, self.as_of) {
+            Ok(v) => v,
+            Err(e) => self.fail(e),
+        }
     }
 
     /// `min`/`max`: every argument is evaluated (its reasons count), the
     /// best known so far kept.
-    fn min_max(&mut self, min: bool, args: &[Node]) -> Result<V, Fault> {
+    fn min_max(&mut self, min: bool, args: &[Node]) -> V {
         let mut best: Option<Val> = None;
         let mut unknown: Option<Why> = None;
         for a in args {
-            match self.ev(a)? {
+            match self.operand(a) {
                 V::Known(v) => {
                     let better = match (&best, &v) {
                         (None, _) => true,
@@ -1011,27 +1076,57 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 V::Unknown(r) => {
-                    let w = self.merge(unknown.unwrap_or_default(), r)?;
+                    let w = self.merge(unknown.unwrap_or_default(), r);
                     unknown = Some(w);
                 }
             }
         }
-        Ok(match (unknown, best) {
+        match (unknown, best) {
             (Some(r), _) => V::Unknown(r),
             (None, Some(b)) => V::Known(b),
             (None, None) => V::Unknown(Why::NONE),
-        })
+        }
     }
 }
 
-fn overflow() -> Fault {
-    Box::new(EvalError::Overflow {
+/// What a benefit's conditions add up to.
+#[derive(Default)]
+struct Tally {
+    any_fail: bool,
+    any_unknown: bool,
+    /// Every condition's parameters.
+    all: Usage,
+    /// The failing conditions' parameters.
+    failing: Usage,
+    /// The first condition failing on confirmed values alone: its parameters.
+    certain: Option<Usage>,
+}
+
+impl Tally {
+    fn add(&mut self, c: &ConditionOutcome) {
+        self.all.union(&c.usage);
+        match c.truth {
+            Truth::Pass => {}
+            Truth::Unknown => self.any_unknown = true,
+            Truth::Fail => {
+                self.any_fail = true;
+                self.failing.union(&c.usage);
+                if !c.usage.unconfirmed && self.certain.is_none() {
+                    self.certain = Some(c.usage);
+                }
+            }
+        }
+    }
+}
+
+fn overflow() -> EvalError {
+    EvalError::Overflow {
         what: String::new(),
-    })
+    }
 }
 
 /// A binary operator other than `and`, `or`, `??` on known values.
-fn apply(op: BinOp, x: Val, y: Val) -> Result<V, Fault> {
+fn apply(op: BinOp, x: Val, y: Val) -> Result<V, EvalError> {
     let num = |r: Option<Decimal>| r.map(|n| V::Known(Val::Num(n))).ok_or_else(overflow);
     Ok(match (op, x, y) {
         (BinOp::Add, Val::Num(p), Val::Num(q)) => num(p.checked_add(q))?,
@@ -1039,9 +1134,9 @@ fn apply(op: BinOp, x: Val, y: Val) -> Result<V, Fault> {
         (BinOp::Mul, Val::Num(p), Val::Num(q)) => num(p.checked_mul(q))?,
         (BinOp::Div, Val::Num(p), Val::Num(q)) => {
             if q.is_zero() {
-                return Err(Box::new(EvalError::DivisionByZero {
+                return Err(EvalError::DivisionByZero {
                     what: String::new(),
-                }));
+                });
             }
             num(p.checked_div(q))?
         }
@@ -1051,6 +1146,39 @@ fn apply(op: BinOp, x: Val, y: Val) -> Result<V, Fault> {
         (_, Val::Date(p), Val::Date(q)) => V::Known(Val::Bool(compare(op, p.cmp(&q)))),
         _ => V::Unknown(Why::NONE),
     })
+}
+
+/// A scalar function other than `min`/`max` on known arguments.
+fn scalar_fn(f: ScalarFn, args: [Option<Val>; 2], as_of: NaiveDate) -> Result<V, EvalError> {
+    let range = || EvalError::DateOutOfRange {
+        what: String::new(),
+    };
+    Ok(V::Known(match (f, args) {
+        (ScalarFn::Round, [Some(Val::Num(x)), Some(Val::Num(p))]) => {
+            let places = p.trunc().to_u32().unwrap_or(2).min(10);
+            Val::Num(x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
+        }
+        (ScalarFn::Age, [Some(Val::Date(b)), None]) => {
+            Val::Num(Decimal::from(full_years(b, as_of)))
+        }
+        (ScalarFn::AgeOn, [Some(Val::Date(b)), Some(Val::Date(on))]) => {
+            Val::Num(Decimal::from(full_years(b, on)))
+        }
+        (ScalarFn::MonthsBetween, [Some(Val::Date(a)), Some(Val::Date(b))]) => {
+            Val::Num(Decimal::from(months_between(a, b)))
+        }
+        (ScalarFn::AddMonths, [Some(Val::Date(d)), Some(Val::Num(n))]) => {
+            if !n.is_integer() {
+                return Err(EvalError::NotWholeMonths {
+                    value: n.normalize().to_string(),
+                    what: String::new(),
+                });
+            }
+            let m = i64::try_from(n.mantissa() / 10i128.pow(n.scale())).map_err(|_| range())?;
+            Val::Date(add_months(d, m).ok_or_else(range)?)
+        }
+        _ => return Ok(V::Unknown(Why::NONE)),
+    }))
 }
 
 fn why_of(v: &V) -> Why {
