@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::eval::{BenefitOutcome, ConditionOutcome, Ctx, Reason, Status, Truth};
 use crate::explain::{self, missing_paths, Day, Explanation, Lang, Money};
 use crate::input::{self, Facts};
-use crate::ir::{self, FactType, Period};
+use crate::ir::{self, BenefitId, FactId, FactType, Period};
 use crate::syntax::pack::BenefitExpect;
 use crate::syntax::toml;
 use chrono::NaiveDate;
@@ -222,7 +222,9 @@ pub fn read_pack_dir(dir: &std::path::Path) -> Result<Vec<(String, String)>, Str
 
 /// Compiles pack files (`(file name, text)`).
 pub fn load(files: &[(String, String)]) -> Result<Engine, Vec<Diagnostic>> {
-    check::check(files)
+    let mut engine = check::check(files)?;
+    explain::plan(&mut engine);
+    Ok(engine)
 }
 
 /// Evaluates a case given as JSON.
@@ -394,9 +396,11 @@ fn warnings<'e>(
 }
 
 fn questions<'e>(engine: &'e Engine, cx: &Ctx, lang: Lang) -> Vec<Question<'e>> {
-    // fact reason -> benefits it can settle
-    let mut by_reason: BTreeMap<(i64, u32, Option<u32>), Vec<&'e str>> = BTreeMap::new();
-    for (b, o) in engine.benefits.iter().zip(cx.benefits()) {
+    // (form order, fact, record) of every unknown fact that stands in the
+    // way of an open benefit, with that benefit.
+    type Asked = ((i64, FactId, Option<u32>), BenefitId);
+    let mut asked: Vec<Asked> = Vec::new();
+    for (bid, o) in cx.benefits().iter().enumerate() {
         let open = o.status == Status::Undetermined
             || (o.status == Status::Eligible && o.amount.is_none());
         if !open {
@@ -404,33 +408,38 @@ fn questions<'e>(engine: &'e Engine, cx: &Ctx, lang: Lang) -> Vec<Question<'e>> 
         }
         for r in cx.reasons(o.reasons) {
             if let Reason::Fact(fid, idx) = *r {
-                let Some(f) = engine.schema.fact(fid) else {
-                    continue;
-                };
-                if !f.ask {
-                    continue;
-                }
-                let list = by_reason.entry((f.order, fid, idx)).or_default();
-                if !list.contains(&b.key.as_str()) {
-                    list.push(&b.key);
+                if let Some(f) = engine.schema.fact(fid).filter(|f| f.ask) {
+                    asked.push(((f.order, fid, idx), bid as BenefitId));
                 }
             }
         }
     }
-    let mut qs: Vec<Question<'e>> = by_reason
-        .into_iter()
-        .filter_map(|((_, fid, idx), benefits)| {
-            let f = engine.schema.fact(fid)?;
-            Some(Question {
-                path: explain::reason_path(engine, &Reason::Fact(fid, idx))?,
-                fact: &f.path,
-                record: idx,
-                label: lang.pick(&f.label),
-                ty: f.ty.name(),
-                benefits,
-            })
-        })
-        .collect();
+    // Grouped by fact in form order, benefits in engine order.
+    asked.sort_unstable();
+    asked.dedup();
+    let mut qs: Vec<Question<'e>> = Vec::new();
+    for group in asked.chunk_by(|a, b| a.0 == b.0) {
+        let Some(&((_, fid, idx), _)) = group.first() else {
+            continue;
+        };
+        let (Some(f), Some(path)) = (
+            engine.schema.fact(fid),
+            explain::reason_path(engine, &Reason::Fact(fid, idx)),
+        ) else {
+            continue;
+        };
+        qs.push(Question {
+            path,
+            fact: &f.path,
+            record: idx,
+            label: lang.pick(&f.label),
+            ty: f.ty.name(),
+            benefits: group
+                .iter()
+                .filter_map(|(_, bid)| engine.benefits.get(*bid as usize).map(|b| b.key.as_str()))
+                .collect(),
+        });
+    }
     // Most benefits settled first; the sort is stable, so ties keep form order.
     qs.sort_by_key(|q| std::cmp::Reverse(q.benefits.len()));
     qs
@@ -1226,9 +1235,9 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
                         };
                         out.push_str(&format!(
                             "       {} {} {}\n",
-                            side(&cmp.left, cmp.actual.as_ref().map(|v| v.to_string())),
+                            side(cmp.left, cmp.actual.as_ref().map(|v| v.to_string())),
                             cmp.op,
-                            side(&cmp.right, cmp.threshold.as_ref().map(|v| v.to_string()))
+                            side(cmp.right, cmp.threshold.as_ref().map(|v| v.to_string()))
                         ));
                     }
                     for d in &c.depends_on {

@@ -110,6 +110,8 @@ pub struct FactDef {
     pub ask: bool,
     /// Form position.
     pub order: i64,
+    /// For an enum, each value's symbol, in the order of its values.
+    pub symbols: Vec<Sym>,
 }
 
 /// All declared facts.
@@ -126,14 +128,14 @@ pub struct Schema {
     /// The shape of a case file: objects down to scalar and list facts.
     pub shape: ObjectShape,
     /// Per list slot: field name to (fact, field index).
-    pub list_fields: Vec<BTreeMap<String, (FactId, u32)>>,
+    pub list_fields: Vec<Keys<(FactId, u32)>>,
 }
 
 /// An object of the case file: its keys, each a fact or a nested object.
 #[derive(Debug, Clone, Default)]
 pub struct ObjectShape {
     /// Keys in order.
-    pub children: BTreeMap<String, ShapeChild>,
+    pub children: Keys<ShapeChild>,
 }
 
 /// What a key of a case-file object holds.
@@ -143,6 +145,90 @@ pub enum ShapeChild {
     Fact(FactId),
     /// A nested object.
     Object(ObjectShape),
+}
+
+/// The keys of a case-file object (or of a list's records), in key order,
+/// found by a hash of the key, a binary search and one comparison.
+#[derive(Debug, Clone)]
+pub struct Keys<T> {
+    entries: Vec<(String, T)>,
+    /// (hash of the key, entry index), sorted.
+    by_hash: Vec<(u64, u32)>,
+}
+
+impl<T> Default for Keys<T> {
+    fn default() -> Self {
+        Keys {
+            entries: Vec::new(),
+            by_hash: Vec::new(),
+        }
+    }
+}
+
+impl<T> Keys<T> {
+    /// The keys of a map.
+    pub fn new(map: BTreeMap<String, T>) -> Self {
+        let entries: Vec<(String, T)> = map.into_iter().collect();
+        let mut by_hash: Vec<(u64, u32)> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (key_hash(k), i as u32))
+            .collect();
+        by_hash.sort_unstable();
+        Keys { entries, by_hash }
+    }
+
+    /// A key's position (in key order), its own text and its value.
+    #[inline]
+    pub fn get(&self, key: &str) -> Option<(u32, &str, &T)> {
+        let h = key_hash(key);
+        let from = self.by_hash.partition_point(|(x, _)| *x < h);
+        for &(x, i) in self.by_hash.get(from..)? {
+            if x != h {
+                break;
+            }
+            if let Some((k, v)) = self.entries.get(i as usize) {
+                if k == key {
+                    return Some((i, k, v));
+                }
+            }
+        }
+        None
+    }
+
+    /// The keys and values, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The keys, in key order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    /// How many keys.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// A quick hash of a key (FxHash-style, a word at a time).
+fn key_hash(s: &str) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h = s.len() as u64;
+    for chunk in s.as_bytes().chunks(8) {
+        let mut w = [0u8; 8];
+        for (d, b) in w.iter_mut().zip(chunk) {
+            *d = *b;
+        }
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    h
 }
 
 impl Schema {
@@ -427,6 +513,37 @@ pub struct Condition {
     pub text: Text,
     /// What it measures.
     pub subject: Option<Text>,
+    /// What its explanation shows, worked out once when the packs load
+    /// (`explain::plan`); empty until then.
+    pub plan: ConditionPlan,
+}
+
+/// The parts of a condition's explanation that do not depend on the case.
+#[derive(Debug, Clone, Default)]
+pub struct ConditionPlan {
+    /// The comparisons at the top of the condition (under `and`, `or`,
+    /// `not`, `if`), in order.
+    pub comparisons: Vec<ComparisonPlan>,
+    /// Other benefits the condition reads, through definitions too.
+    pub reads: Vec<BenefitId>,
+}
+
+/// One comparison an explanation shows: the two sides to evaluate, and
+/// what each side is, in the three languages.
+#[derive(Debug, Clone)]
+pub struct ComparisonPlan {
+    /// The operator as written (`<`, `in`, …).
+    pub op: &'static str,
+    /// The left side.
+    pub left: Node,
+    /// The right side (none for `in`, whose list is in `right_text`).
+    pub right: Option<Node>,
+    /// The enum fact whose value labels show the values, if any.
+    pub labels: Option<FactId>,
+    /// What the left side is.
+    pub left_text: Text,
+    /// What the right side is.
+    pub right_text: Text,
 }
 
 /// A note with the statuses it applies to.

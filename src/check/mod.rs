@@ -65,20 +65,31 @@ pub fn is_ident(s: &str) -> bool {
 
 /// Parses a `YYYY-MM-DD` date strictly.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    if s.len() != 10 {
+    let b = s.as_bytes();
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *b else {
         return None;
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    };
+    let digits = |ds: &[u8]| -> Option<u32> {
+        ds.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = digits(&[y0, y1, y2, y3])?;
+    NaiveDate::from_ymd_opt(year as i32, digits(&[m0, m1])?, digits(&[d0, d1])?)
 }
 
 /// Parses a plain decimal (digits, optional sign and fraction).
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
-    let body = s.strip_prefix('-').unwrap_or(s);
-    let ok = !body.is_empty()
-        && !body.starts_with('.')
-        && !body.ends_with('.')
-        && body.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && body.matches('.').count() <= 1;
+    let body = s.strip_prefix('-').unwrap_or(s).as_bytes();
+    let (mut dots, mut digits) = (0usize, 0usize);
+    for &c in body {
+        match c {
+            b'0'..=b'9' => digits += 1,
+            b'.' => dots += 1,
+            _ => return None,
+        }
+    }
+    let ok = digits > 0 && dots <= 1 && body.first() != Some(&b'.') && body.last() != Some(&b'.');
     if ok {
         Decimal::from_str(s).ok()
     } else {
@@ -468,7 +479,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
     /// Builds the case-file shape (objects down to facts) and the list
     /// field tables the decoder walks, and checks `exactly_one` fields.
     fn build_shape(&mut self) {
-        let mut shape = ObjectShape::default();
+        let mut shape = ShapeTree::default();
         let mut conflicts = Vec::new();
         for (id, f) in self.schema.facts.iter().enumerate() {
             if f.path.contains("[]") {
@@ -488,7 +499,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                 },
             );
         }
-        self.schema.shape = shape;
+        self.schema.shape = shape.freeze();
         let mut tables = Vec::new();
         for (_, fields) in &self.schema.lists {
             let mut t = BTreeMap::new();
@@ -498,14 +509,14 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                     t.insert(name, (*fid, k as u32));
                 }
             }
-            tables.push(t);
+            tables.push(Keys::new(t));
         }
         let mut errs = Vec::new();
         for f in &self.schema.facts {
             if let (Some(rule), FactSlot::List(slot)) = (&f.exactly_one, f.slot) {
-                if !tables
+                if tables
                     .get(slot as usize)
-                    .is_some_and(|t| t.contains_key(&rule.field))
+                    .is_none_or(|t| t.get(&rule.field).is_none())
                 {
                     errs.push((
                         f.pack,
@@ -689,11 +700,10 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             self.err_at(pack, spanned, e);
         }
         let Some(slot) = slot else { return };
-        if let FactType::Enum(values) = &ty {
-            for v in values {
-                self.intern(v);
-            }
-        }
+        let symbols = match &ty {
+            FactType::Enum(values) => values.iter().map(|v| self.intern(v)).collect(),
+            _ => Vec::new(),
+        };
         let id = self.schema.facts.len() as FactId;
         match slot {
             FactSlot::Scalar(_) => self.schema.scalars += 1,
@@ -721,6 +731,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             exactly_one: d.exactly_one.clone(),
             ask: d.ask.unwrap_or(true),
             order,
+            symbols,
         });
     }
 
@@ -1158,6 +1169,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                         citation,
                         text: cdecl.text.clone(),
                         subject: cdecl.subject.clone(),
+                        plan: ConditionPlan::default(),
                     });
                 }
                 let tier_pos = tiers.iter().position(|&t| t == bid);
@@ -1912,7 +1924,37 @@ struct ExprCx {
 }
 
 /// Adds a fact to the case-file shape; false when the path is taken.
-fn insert_shape(node: &mut ObjectShape, segments: &[&str], id: FactId) -> bool {
+/// The case-file shape while it is built.
+#[derive(Default)]
+struct ShapeTree {
+    children: BTreeMap<String, ShapeNode>,
+}
+
+enum ShapeNode {
+    Fact(FactId),
+    Object(ShapeTree),
+}
+
+impl ShapeTree {
+    fn freeze(self) -> ObjectShape {
+        let children = self
+            .children
+            .into_iter()
+            .map(|(k, c)| {
+                let c = match c {
+                    ShapeNode::Fact(id) => ShapeChild::Fact(id),
+                    ShapeNode::Object(tree) => ShapeChild::Object(tree.freeze()),
+                };
+                (k, c)
+            })
+            .collect();
+        ObjectShape {
+            children: Keys::new(children),
+        }
+    }
+}
+
+fn insert_shape(node: &mut ShapeTree, segments: &[&str], id: FactId) -> bool {
     match segments {
         [] => false,
         [last] => {
@@ -1920,17 +1962,17 @@ fn insert_shape(node: &mut ObjectShape, segments: &[&str], id: FactId) -> bool {
                 return false;
             }
             node.children
-                .insert((*last).to_string(), ShapeChild::Fact(id));
+                .insert((*last).to_string(), ShapeNode::Fact(id));
             true
         }
         [first, rest @ ..] => {
             let child = node
                 .children
                 .entry((*first).to_string())
-                .or_insert_with(|| ShapeChild::Object(ObjectShape::default()));
+                .or_insert_with(|| ShapeNode::Object(ShapeTree::default()));
             match child {
-                ShapeChild::Object(inner) => insert_shape(inner, rest, id),
-                ShapeChild::Fact(_) => false,
+                ShapeNode::Object(inner) => insert_shape(inner, rest, id),
+                ShapeNode::Fact(_) => false,
             }
         }
     }

@@ -163,9 +163,12 @@ impl ParamSet {
     /// The parameters, in id order.
     pub fn iter(&self) -> impl Iterator<Item = ParamId> + '_ {
         self.0.iter().enumerate().flat_map(|(k, &w)| {
-            (0..64u32)
-                .filter(move |b| w >> b & 1 == 1)
-                .map(move |b| k as u32 * 64 + b)
+            // The set bits of one word, lowest first.
+            std::iter::successors((w != 0).then_some(w), |&rest| {
+                let rest = rest & (rest - 1);
+                (rest != 0).then_some(rest)
+            })
+            .map(move |bits| k as u32 * 64 + bits.trailing_zeros())
         })
     }
 }
@@ -368,14 +371,12 @@ impl<'a> Ctx<'a> {
 
     /// The parameter versions of a traced evaluation, each once, in the
     /// order they were first looked up.
-    pub fn versions(&self, v: Versions) -> Vec<(ParamId, NaiveDate)> {
-        let mut out: Vec<(ParamId, NaiveDate)> = Vec::with_capacity(v.len());
-        for x in v.of(&self.versions) {
-            if !out.contains(x) {
-                out.push(*x);
-            }
-        }
-        out
+    pub fn versions(&self, v: Versions) -> impl Iterator<Item = (ParamId, NaiveDate)> + '_ {
+        let run = v.of(&self.versions);
+        run.iter()
+            .enumerate()
+            .filter(move |(k, x)| run.get(..*k).is_some_and(|before| !before.contains(x)))
+            .map(|(_, x)| *x)
     }
 
     /// The record indices a list value holds, in order.
@@ -1266,6 +1267,22 @@ mod tests {
         assert_eq!(months_between(d("2024-01-31"), d("2024-03-01")), 1);
         assert_eq!(months_between(d("2024-01-15"), d("2024-01-15")), 0);
         assert_eq!(months_between(d("2024-03-01"), d("2024-01-31")), -1);
+    }
+
+    #[test]
+    fn a_parameter_set_lists_its_members_in_order() {
+        let mut s = ParamSet::default();
+        assert!(s.is_empty());
+        assert_eq!(s.iter().count(), 0);
+        for p in [127, 0, 64, 5, 63, 5] {
+            s.insert(p);
+        }
+        assert!(!s.is_empty());
+        assert_eq!(s.iter().collect::<Vec<_>>(), vec![0, 5, 63, 64, 127]);
+        let mut t = ParamSet::default();
+        t.insert(1);
+        t.union(&s);
+        assert_eq!(t.iter().collect::<Vec<_>>(), vec![0, 1, 5, 63, 64, 127]);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
-use words::{op_word, w};
+use words::{fill, op_word, w};
 
 /// A date as results write it: `2025-03-01`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,13 +147,13 @@ pub struct ParamUse<'e> {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Comparison<'e> {
     /// What the left side is.
-    pub left: Cow<'e, str>,
+    pub left: &'e str,
     /// Its value (null when unknown).
     pub actual: Option<Shown<'e>>,
     /// The operator.
     pub op: &'static str,
     /// What the right side is.
-    pub right: Cow<'e, str>,
+    pub right: &'e str,
     /// Its value.
     pub threshold: Option<Shown<'e>>,
 }
@@ -162,7 +162,7 @@ pub struct Comparison<'e> {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Counterfactual<'e> {
     /// What is measured.
-    pub subject: Cow<'e, str>,
+    pub subject: &'e str,
     /// The operator that must hold.
     pub op: &'static str,
     /// The threshold.
@@ -345,7 +345,6 @@ pub fn param_use(engine: &Engine, pid: ParamId, on: NaiveDate, lang: Lang) -> Op
 
 fn param_uses<'e>(engine: &'e Engine, cx: &Ctx<'_>, v: Versions, lang: Lang) -> Vec<ParamUse<'e>> {
     cx.versions(v)
-        .into_iter()
         .filter_map(|(p, d)| param_use(engine, p, d, lang))
         .collect()
 }
@@ -382,13 +381,16 @@ pub fn explain_benefit<'e>(
     o: &BenefitOutcome,
     lang: Lang,
 ) -> Explanation<'e> {
-    let outcomes: Vec<ConditionOutcome> = cx.conditions(o).to_vec();
-    let mut conditions = Vec::with_capacity(outcomes.len());
-    for (c, co) in b.conditions.iter().zip(&outcomes) {
-        conditions.push(explain_condition(engine, cx, c, co, lang));
+    let outcome = |cx: &Ctx<'_>, k: usize| cx.conditions(o).get(k).copied();
+    let mut conditions = Vec::with_capacity(o.conditions.len());
+    for (k, c) in b.conditions.iter().enumerate() {
+        let Some(co) = outcome(cx, k) else {
+            break;
+        };
+        conditions.push(explain_condition(engine, cx, c, &co, lang));
     }
     if !b.higher_tiers.is_empty() {
-        if let Some(co) = outcomes.get(b.conditions.len()) {
+        if let Some(co) = outcome(cx, b.conditions.len()) {
             let depends_on = b
                 .higher_tiers
                 .iter()
@@ -446,10 +448,14 @@ fn summary(engine: &Engine, cx: &Ctx, b: &Benefit, o: &BenefitOutcome, lang: Lan
             Some(a) => {
                 let period = b.period.map_or("", |p| w(lang, period_key(p)));
                 let up_to = if o.up_to { w(lang, "up_to") } else { "" };
-                w(lang, "summary_eligible_amount")
-                    .replace("{up_to}", up_to)
-                    .replace("{amount}", &fmt_amount(a, b.rounding))
-                    .replace("{period}", period)
+                let amount = Money {
+                    value: a,
+                    places: b.rounding,
+                };
+                fill(
+                    w(lang, "summary_eligible_amount"),
+                    &[("up_to", &up_to), ("amount", &amount), ("period", &period)],
+                )
             }
             None if b.amount.is_some() => w(lang, "summary_eligible_unknown_amount").to_string(),
             None => w(lang, "summary_eligible").to_string(),
@@ -469,7 +475,8 @@ fn summary(engine: &Engine, cx: &Ctx, b: &Benefit, o: &BenefitOutcome, lang: Lan
                         .map(|_| w(lang, "no_higher_tier")),
                 )
                 .collect();
-            w(lang, "summary_ineligible").replace("{failed}", &failed.join(w(lang, "list_sep")))
+            let failed = failed.join(w(lang, "list_sep"));
+            fill(w(lang, "summary_ineligible"), &[("failed", &failed)])
         }
         Status::Undetermined => {
             let reasons = cx.reasons(o.reasons);
@@ -486,30 +493,31 @@ fn summary(engine: &Engine, cx: &Ctx, b: &Benefit, o: &BenefitOutcome, lang: Lan
                 .collect();
             let mut s = w(lang, "summary_undetermined").to_string();
             if !missing.is_empty() {
-                s.push_str(&w(lang, "summary_missing").replace("{n}", &missing.len().to_string()));
+                s.push_str(&fill(w(lang, "summary_missing"), &[("n", &missing.len())]));
             }
             if !params.is_empty() {
-                s.push_str(
-                    &w(lang, "summary_unconfigured")
-                        .replace("{params}", &params.join(w(lang, "list_sep"))),
-                );
+                let params = params.join(w(lang, "list_sep"));
+                s.push_str(&fill(
+                    w(lang, "summary_unconfigured"),
+                    &[("params", &params)],
+                ));
             }
             s
         }
-        Status::NotInEffect => w(lang, "summary_not_in_effect")
-            .replace(
-                "{on}",
-                &o.period_date
-                    .map(|d| Day(d).to_string())
-                    .unwrap_or_default(),
+        Status::NotInEffect => {
+            let on: &dyn fmt::Display = match &o.period_date {
+                Some(d) => &Day(*d),
+                None => &"",
+            };
+            let until: &dyn fmt::Display = match &b.until {
+                Some(d) => &Day(*d),
+                None => &"…",
+            };
+            fill(
+                w(lang, "summary_not_in_effect"),
+                &[("on", on), ("from", &Day(b.from)), ("until", until)],
             )
-            .replace("{from}", &Day(b.from).to_string())
-            .replace(
-                "{until}",
-                &b.until
-                    .map(|d| Day(d).to_string())
-                    .unwrap_or_else(|| "…".into()),
-            ),
+        }
     }
 }
 
@@ -533,16 +541,32 @@ fn explain_condition<'e>(
     co: &ConditionOutcome,
     lang: Lang,
 ) -> ConditionExplanation<'e> {
-    let mut comparisons = Vec::new();
-    let mut depends = Vec::new();
-    collect(engine, cx, &c.node, lang, &mut comparisons, 0);
-    dependencies(engine, &c.node, &mut depends, 0);
-    let depends_on = depends
-        .into_iter()
-        .filter_map(|bid| dependency(engine, cx, bid, lang))
+    let comparisons = c
+        .plan
+        .comparisons
+        .iter()
+        .map(|p| {
+            let labels = p.labels.and_then(|f| engine.schema.fact(f));
+            Comparison {
+                left: lang.pick(&p.left_text),
+                actual: side_value(engine, cx, &p.left, labels, lang),
+                op: p.op,
+                right: lang.pick(&p.right_text),
+                threshold: p
+                    .right
+                    .as_ref()
+                    .and_then(|r| side_value(engine, cx, r, labels, lang)),
+            }
+        })
+        .collect();
+    let depends_on = c
+        .plan
+        .reads
+        .iter()
+        .filter_map(|&bid| dependency(engine, cx, bid, lang))
         .collect();
     let counterfactual = if co.truth == Truth::Fail {
-        counterfactual(engine, cx, c, lang)
+        counterfactual(cx, c, lang)
     } else {
         None
     };
@@ -560,61 +584,89 @@ fn explain_condition<'e>(
     }
 }
 
-/// Collects the comparisons at the top of a condition (under `and`, `or`,
-/// `not`, `if`).
-fn collect<'e>(
-    engine: &'e Engine,
-    cx: &mut Ctx<'_>,
-    node: &'e Node,
-    lang: Lang,
-    out: &mut Vec<Comparison<'e>>,
-    depth: usize,
-) {
+/// Works out, once for an engine, what explanations show of each condition
+/// whatever the case: its comparisons with what each side is in each
+/// language, and the benefits it reads ([`ConditionPlan`]).
+pub fn plan(engine: &mut Engine) {
+    let mut plans = Vec::new();
+    for b in &engine.benefits {
+        for c in &b.conditions {
+            let mut comparisons = Vec::new();
+            plan_comparisons(engine, &c.node, &mut comparisons, 0);
+            let mut reads = Vec::new();
+            dependencies(engine, &c.node, &mut reads, 0);
+            plans.push(ConditionPlan { comparisons, reads });
+        }
+    }
+    let mut plans = plans.into_iter();
+    for b in &mut engine.benefits {
+        for c in &mut b.conditions {
+            if let Some(p) = plans.next() {
+                c.plan = p;
+            }
+        }
+    }
+}
+
+/// A text in the three languages.
+fn in_each_language(f: impl Fn(Lang) -> String) -> Text {
+    Text {
+        zh: f(Lang::Zh),
+        en: f(Lang::En),
+        ja: f(Lang::Ja),
+    }
+}
+
+/// The comparisons at the top of a condition (under `and`, `or`, `not`,
+/// `if`).
+fn plan_comparisons(engine: &Engine, node: &Node, out: &mut Vec<ComparisonPlan>, depth: usize) {
     if depth > 16 {
         return;
     }
     match node {
         Node::Bin(BinOp::And | BinOp::Or, a, b) => {
-            collect(engine, cx, a, lang, out, depth + 1);
-            collect(engine, cx, b, lang, out, depth + 1);
+            plan_comparisons(engine, a, out, depth + 1);
+            plan_comparisons(engine, b, out, depth + 1);
         }
-        Node::Not(x) => collect(engine, cx, x, lang, out, depth + 1),
+        Node::Not(x) => plan_comparisons(engine, x, out, depth + 1),
         Node::If(c, a, b) => {
-            collect(engine, cx, c, lang, out, depth + 1);
-            collect(engine, cx, a, lang, out, depth + 1);
-            collect(engine, cx, b, lang, out, depth + 1);
+            plan_comparisons(engine, c, out, depth + 1);
+            plan_comparisons(engine, a, out, depth + 1);
+            plan_comparisons(engine, b, out, depth + 1);
         }
         Node::Bin(op, a, b) if op.is_comparison() => {
-            let labels = enum_fact(engine, a).or_else(|| enum_fact(engine, b));
-            let describe_side = |n: &'e Node| match n {
-                Node::Const(c) => Cow::Owned(shown_const(engine, c, labels, lang).to_string()),
-                _ => describe(engine, n, lang),
+            let label_fact = enum_fact(engine, a).or_else(|| enum_fact(engine, b));
+            let labels = label_fact.and_then(|f| engine.schema.fact(f));
+            let side = |n: &Node, lang: Lang| match n {
+                Node::Const(c) => shown_const(engine, c, labels, lang).to_string(),
+                _ => describe(engine, n, lang).into_owned(),
             };
-            let (left, right) = (describe_side(a), describe_side(b));
-            out.push(Comparison {
-                left,
-                actual: side_value(engine, cx, a, labels, lang),
+            out.push(ComparisonPlan {
                 op: op.symbol(),
-                right,
-                threshold: side_value(engine, cx, b, labels, lang),
+                left: (**a).clone(),
+                right: Some((**b).clone()),
+                labels: label_fact,
+                left_text: in_each_language(|l| side(a, l)),
+                right_text: in_each_language(|l| side(b, l)),
             });
         }
         Node::In(x, items) => {
-            let labels = enum_fact(engine, x);
-            let mut right = String::from("[");
-            for (k, c) in items.iter().enumerate() {
-                if k > 0 {
-                    right.push_str(", ");
-                }
-                right.push_str(&shown_const(engine, c, labels, lang).to_string());
-            }
-            right.push(']');
-            out.push(Comparison {
-                left: describe(engine, x, lang),
-                actual: side_value(engine, cx, x, labels, lang),
+            let label_fact = enum_fact(engine, x);
+            let labels = label_fact.and_then(|f| engine.schema.fact(f));
+            let list = |lang: Lang| {
+                let shown: Vec<String> = items
+                    .iter()
+                    .map(|c| shown_const(engine, c, labels, lang).to_string())
+                    .collect();
+                format!("[{}]", shown.join(", "))
+            };
+            out.push(ComparisonPlan {
                 op: "in",
-                right: Cow::Owned(right),
-                threshold: None,
+                left: (**x).clone(),
+                right: None,
+                labels: label_fact,
+                left_text: in_each_language(|l| describe(engine, x, l).into_owned()),
+                right_text: in_each_language(list),
             });
         }
         _ => {}
@@ -668,12 +720,13 @@ fn dependencies(engine: &Engine, node: &Node, deps: &mut Vec<BenefitId>, depth: 
 }
 
 /// The enum fact a node reads directly, for showing value labels.
-fn enum_fact<'e>(engine: &'e Engine, n: &Node) -> Option<&'e FactDef> {
+fn enum_fact(engine: &Engine, n: &Node) -> Option<FactId> {
     match n {
         Node::Fact(fid, _) | Node::Field(_, fid, _) => engine
             .schema
             .fact(*fid)
-            .filter(|f| matches!(f.ty, FactType::Enum(_))),
+            .is_some_and(|f| matches!(f.ty, FactType::Enum(_)))
+            .then_some(*fid),
         _ => None,
     }
 }
@@ -730,11 +783,10 @@ pub fn describe<'e>(engine: &'e Engine, n: &Node, lang: Lang) -> Cow<'e, str> {
                 .unwrap_or_default()
         )),
         Node::Call(ScalarFn::AddMonths, args) => match (args.first(), args.get(1)) {
-            (Some(d), Some(Node::Const(Const::Num(m)))) => Cow::Owned(
-                w(lang, "plus_months")
-                    .replace("{date}", &describe(engine, d, lang))
-                    .replace("{n}", &fmt_num(*m)),
-            ),
+            (Some(d), Some(Node::Const(Const::Num(m)))) => Cow::Owned(fill(
+                w(lang, "plus_months"),
+                &[("date", &describe(engine, d, lang)), ("n", &Num(*m))],
+            )),
             _ => Cow::Borrowed(w(lang, "computed")),
         },
         Node::Bin(op, a, b) if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => {
@@ -750,7 +802,6 @@ pub fn describe<'e>(engine: &'e Engine, n: &Node, lang: Lang) -> Cow<'e, str> {
 }
 
 fn counterfactual<'e>(
-    engine: &'e Engine,
     cx: &mut Ctx<'_>,
     c: &'e Condition,
     lang: Lang,
@@ -764,16 +815,22 @@ fn counterfactual<'e>(
     let (Ok(V::Known(Val::Num(x))), Ok(V::Known(Val::Num(t)))) = (cx.eval(a), cx.eval(b)) else {
         return None;
     };
-    let subject = c.subject.as_ref().map_or_else(
-        || describe(engine, a, lang),
-        |s| Cow::Borrowed(lang.pick(s)),
-    );
+    // The condition is one comparison: its plan describes the left side.
+    let subject = match (&c.subject, c.plan.comparisons.first()) {
+        (Some(s), _) => lang.pick(s),
+        (None, Some(p)) => lang.pick(&p.left_text),
+        (None, None) => "",
+    };
     let (threshold, actual) = (Num(t), Num(x));
-    let text = w(lang, "counterfactual")
-        .replace("{subject}", &subject)
-        .replace("{op}", op_word(lang, *op))
-        .replace("{threshold}", &threshold.to_string())
-        .replace("{actual}", &actual.to_string());
+    let text = fill(
+        w(lang, "counterfactual"),
+        &[
+            ("subject", &subject),
+            ("op", &op_word(lang, *op)),
+            ("threshold", &threshold),
+            ("actual", &actual),
+        ],
+    );
     Some(Counterfactual {
         subject,
         op: op.symbol(),
@@ -802,14 +859,16 @@ pub fn words(lang: Lang, key: &'static str) -> &'static str {
 
 /// The unconfigured-parameter warning.
 pub fn words_param_unconfigured(lang: Lang, param: &str, on: NaiveDate) -> String {
-    w(lang, "parameter_unconfigured")
-        .replace("{param}", param)
-        .replace("{on}", &Day(on).to_string())
+    fill(
+        w(lang, "parameter_unconfigured"),
+        &[("param", &param), ("on", &Day(on))],
+    )
 }
 
 /// The stale-parameter warning.
 pub fn words_stale(lang: Lang, param: &str, from: NaiveDate) -> String {
-    w(lang, "stale_parameter")
-        .replace("{param}", param)
-        .replace("{from}", &Day(from).to_string())
+    fill(
+        w(lang, "stale_parameter"),
+        &[("param", &param), ("from", &Day(from))],
+    )
 }

@@ -100,6 +100,12 @@ pub enum InputError {
         /// How many there are.
         found: usize,
     },
+    /// A key given twice in one object.
+    #[error("field `{field}` is given twice")]
+    DuplicateField {
+        /// The key.
+        field: String,
+    },
     /// No as-of date in the case or the options.
     #[error("the case has no as-of date")]
     MissingAsOf,
@@ -122,6 +128,7 @@ impl InputError {
             InputError::NotInteger { .. } => "input.not_integer",
             InputError::DuplicateValue { .. } => "input.duplicate_value",
             InputError::ExactlyOne { .. } => "input.exactly_one",
+            InputError::DuplicateField { .. } => "input.duplicate_field",
             InputError::MissingAsOf => "input.missing_as_of",
         }
     }
@@ -156,6 +163,9 @@ impl InputError {
             InputError::DuplicateValue { .. } => "give each record its own value".into(),
             InputError::ExactlyOne { .. } => {
                 "mark exactly one household member as the applicant".into()
+            }
+            InputError::DuplicateField { .. } => {
+                "give each field once (a JSON object keeps one value per key)".into()
             }
             InputError::MissingAsOf => {
                 "add `\"as_of\": \"YYYY-MM-DD\"` to the case, or pass an as-of date".into()

@@ -1,8 +1,10 @@
 //! Input: decodes a case file (JSON) against the facts the packs declare.
 //!
-//! Every error of a case is collected, each with the path of the field.
-//! A field left out or `null` is unknown; a field no pack declares is an
-//! error, so that a typo never turns into "unknown".
+//! The decoder reads the JSON text once, straight into the facts' slots (no
+//! JSON tree in between), guided by the packs' case shape. Every error of a
+//! case is collected, each with the path of the field; only text that is not
+//! JSON stops it. A field left out or `null` is unknown; a field no pack
+//! declares is an error, so that a typo never turns into "unknown".
 
 mod err;
 
@@ -10,19 +12,20 @@ pub use err::InputError;
 
 use crate::check::{edit_distance, parse_date, parse_decimal};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Engine, FactDef, FactId, FactSlot, FactType, ObjectShape, ShapeChild, Sym, Val};
+use crate::ir::{
+    Engine, FactDef, FactId, FactSlot, FactType, Keys, ObjectShape, ShapeChild, Sym, Val,
+};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// The largest case accepted, in bytes of JSON.
 pub const MAX_CASE_BYTES: usize = 1024 * 1024;
 /// The most records in one list.
 pub const MAX_RECORDS: usize = 1000;
-
-/// One record of a list while decoding: its fields' values by field index.
-type Record = Vec<Option<Val>>;
 
 /// A decoded case: every declared fact's value, or `None` when unknown.
 #[derive(Debug, Clone)]
@@ -75,20 +78,6 @@ pub struct List {
 }
 
 impl List {
-    fn from_records(width: usize, records: Vec<Record>) -> List {
-        let len = records.len() as u32;
-        let mut cells = Vec::with_capacity(records.len() * width);
-        for mut r in records {
-            r.resize(width, None);
-            cells.extend(r);
-        }
-        List {
-            len,
-            width: width as u32,
-            cells,
-        }
-    }
-
     /// How many records.
     pub fn len(&self) -> u32 {
         self.len
@@ -107,26 +96,41 @@ impl List {
         let at = record as usize * self.width as usize + field as usize;
         self.cells.get(at).copied().flatten()
     }
+
+    fn cell(&mut self, record: u32, field: u32) -> Option<&mut Option<Val>> {
+        if field >= self.width {
+            return None;
+        }
+        let at = record as usize * self.width as usize + field as usize;
+        self.cells.get_mut(at)
+    }
 }
 
-/// Parses JSON text into a value, within the size limit.
+/// Checks the size of a case's JSON text and parses it into a JSON tree
+/// (for callers that need the tree; evaluation reads the text directly).
 pub fn parse_json(text: &str) -> Result<Json, Vec<Diagnostic>> {
     if text.len() > MAX_CASE_BYTES {
-        return Err(vec![diag(
-            InputError::TooLarge {
-                limit: MAX_CASE_BYTES,
-            },
-            "",
-        )]);
+        return Err(vec![too_large()]);
     }
-    serde_json::from_str(text).map_err(|e| {
-        vec![diag(
-            InputError::NotJson {
-                message: e.to_string(),
-            },
-            "",
-        )]
-    })
+    serde_json::from_str(text).map_err(|e| vec![not_json(&e)])
+}
+
+fn too_large() -> Diagnostic {
+    diag(
+        InputError::TooLarge {
+            limit: MAX_CASE_BYTES,
+        },
+        "",
+    )
+}
+
+fn not_json(e: &serde_json::Error) -> Diagnostic {
+    diag(
+        InputError::NotJson {
+            message: e.to_string(),
+        },
+        "",
+    )
 }
 
 fn diag(e: InputError, path: &str) -> Diagnostic {
@@ -138,103 +142,136 @@ fn diag(e: InputError, path: &str) -> Diagnostic {
     }
 }
 
-/// Decodes a case given as JSON text. `as_of` overrides the case's own `as_of`.
+/// Decodes a case given as JSON text. `as_of` overrides the case's own
+/// `as_of`.
 pub fn decode_text(
     engine: &Engine,
     text: &str,
     as_of: Option<NaiveDate>,
 ) -> Result<Facts, Vec<Diagnostic>> {
-    decode(engine, &parse_json(text)?, as_of)
+    if text.len() > MAX_CASE_BYTES {
+        return Err(vec![too_large()]);
+    }
+    let mut d = Decoder::new(engine);
+    let mut de = serde_json::Deserializer::from_str(text);
+    // serde_json limits nesting (128 levels), so a deep text is an error,
+    // not a stack overflow.
+    CaseSeed(&mut d)
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| vec![not_json(&e)])?;
+    d.finish(as_of)
 }
 
-/// Decodes a case. `as_of` overrides the case's own `as_of`.
+/// Decodes a case given as a JSON tree. `as_of` overrides the case's own
+/// `as_of`.
 pub fn decode(
     engine: &Engine,
     case: &Json,
     as_of: Option<NaiveDate>,
 ) -> Result<Facts, Vec<Diagnostic>> {
-    let mut d = Decoder {
-        engine,
-        errors: Vec::new(),
-        facts: Facts {
-            as_of: NaiveDate::MIN,
-            scalars: vec![None; engine.schema.scalars as usize],
-            lists: vec![None; engine.schema.lists.len()],
-            strings: Vec::new(),
-            sym_base: engine.symbols.len() as Sym,
-        },
-        path: Vec::new(),
-    };
-    let Json::Object(obj) = case else {
-        return Err(vec![diag(
-            InputError::WrongType {
-                expected: "an object".into(),
-                found: json_kind(case).into(),
-            },
-            "",
-        )]);
-    };
-    let case_as_of = match obj.get("as_of") {
-        None | Some(Json::Null) => None,
-        Some(Json::String(s)) => match parse_date(s) {
-            Some(d) => Some(d),
-            None => {
-                d.errors
-                    .push(diag(InputError::BadDate { text: s.clone() }, "as_of"));
-                None
-            }
-        },
-        Some(other) => {
-            d.errors.push(diag(
-                InputError::WrongType {
-                    expected: "a date string".into(),
-                    found: json_kind(other).into(),
-                },
-                "as_of",
-            ));
-            None
-        }
-    };
-    match as_of.or(case_as_of) {
-        Some(a) => d.facts.as_of = a,
-        None if d.errors.is_empty() => d.errors.push(diag(InputError::MissingAsOf, "as_of")),
-        None => {}
-    }
-    d.object(obj, &engine.schema.shape, true);
-    if d.errors.is_empty() {
-        Ok(d.facts)
-    } else {
-        Err(d.errors)
-    }
-}
-
-fn json_kind(v: &Json) -> &'static str {
-    match v {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "a string",
-        Json::Array(_) => "a list",
-        Json::Object(_) => "an object",
-    }
+    let mut d = Decoder::new(engine);
+    CaseSeed(&mut d)
+        .deserialize(case)
+        .map_err(|e| vec![not_json(&e)])?;
+    d.finish(as_of)
 }
 
 /// One step of a case-file path.
 #[derive(Clone, Copy)]
-enum Seg<'j> {
-    Key(&'j str),
+enum Seg<'e> {
+    Key(&'e str),
     Index(usize),
 }
 
-struct Decoder<'e, 'j> {
+/// What a JSON value is, for "expected …, found …".
+#[derive(Clone, Copy)]
+enum Kind {
+    Null,
+    Bool,
+    Number,
+    String,
+    List,
+    Object,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Null => "null",
+            Kind::Bool => "a boolean",
+            Kind::Number => "a number",
+            Kind::String => "a string",
+            Kind::List => "a list",
+            Kind::Object => "an object",
+        }
+    }
+}
+
+struct Decoder<'e> {
     engine: &'e Engine,
     errors: Vec<Diagnostic>,
     facts: Facts,
     /// Where the decoder is; turned into text only for an error.
-    path: Vec<Seg<'j>>,
+    path: Vec<Seg<'e>>,
+    /// The case's own `as_of`.
+    as_of: Option<NaiveDate>,
+    /// An error already says why there is no as-of date (it is wrong, or
+    /// the case is not an object).
+    as_of_explained: bool,
+    /// Dates that must not lie after the as-of date, checked once it is
+    /// known: (fact, record).
+    dates: Vec<(FactId, Option<u32>, NaiveDate)>,
 }
 
-impl<'e, 'j> Decoder<'e, 'j> {
+impl<'e> Decoder<'e> {
+    fn new(engine: &'e Engine) -> Self {
+        Decoder {
+            engine,
+            errors: Vec::new(),
+            facts: Facts {
+                as_of: NaiveDate::MIN,
+                scalars: vec![None; engine.schema.scalars as usize],
+                lists: vec![None; engine.schema.lists.len()],
+                strings: Vec::new(),
+                sym_base: engine.symbols.len() as Sym,
+            },
+            path: Vec::with_capacity(8),
+            as_of: None,
+            as_of_explained: false,
+            dates: Vec::new(),
+        }
+    }
+
+    fn finish(mut self, as_of: Option<NaiveDate>) -> Result<Facts, Vec<Diagnostic>> {
+        match as_of.or(self.as_of) {
+            Some(a) => {
+                self.facts.as_of = a;
+                for &(fid, record, d) in &self.dates {
+                    if d > a {
+                        let path = fact_path(self.engine, fid, record);
+                        self.errors.push(diag(
+                            InputError::DateAfterAsOf {
+                                date: d.to_string(),
+                                as_of: a.to_string(),
+                            },
+                            &path,
+                        ));
+                    }
+                }
+            }
+            None if !self.as_of_explained => {
+                self.errors.push(diag(InputError::MissingAsOf, "as_of"))
+            }
+            None => {}
+        }
+        if self.errors.is_empty() {
+            Ok(self.facts)
+        } else {
+            Err(self.errors)
+        }
+    }
+
     fn path_text(&self) -> String {
         let mut out = String::new();
         for seg in &self.path {
@@ -256,242 +293,119 @@ impl<'e, 'j> Decoder<'e, 'j> {
         self.errors.push(diag(e, &path));
     }
 
+    fn wrong(&mut self, expected: &str, found: Kind) {
+        self.error(InputError::WrongType {
+            expected: expected.into(),
+            found: found.name().into(),
+        });
+    }
+
+    /// A key that no pack declares here: an error at its path, with the
+    /// nearest declared key as a suggestion.
     fn unknown_field<'n>(&mut self, field: &str, candidates: impl Iterator<Item = &'n String>) {
         let suggestion = candidates
             .map(|c| (edit_distance(c, field), c))
             .filter(|(d, _)| *d <= 3)
             .min()
             .map(|(_, c)| c.to_string());
-        self.error(InputError::UnknownField {
+        let mut path = self.path_text();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(field);
+        let e = InputError::UnknownField {
             field: field.to_string(),
             suggestion,
+        };
+        self.errors.push(diag(e, &path));
+    }
+
+    fn duplicate(&mut self, field: &'e str) {
+        self.path.push(Seg::Key(field));
+        self.error(InputError::DuplicateField {
+            field: field.to_string(),
         });
+        self.path.pop();
     }
 
-    fn object(
-        &mut self,
-        obj: &'j serde_json::Map<String, Json>,
-        shape: &'e ObjectShape,
-        top: bool,
-    ) {
-        for (key, value) in obj {
-            if top && key == "as_of" {
-                continue;
-            }
-            self.path.push(Seg::Key(key));
-            match shape.children.get(key) {
-                Some(ShapeChild::Fact(fid)) => self.fact(*fid, value),
-                Some(ShapeChild::Object(inner)) => match value {
-                    Json::Null => {}
-                    Json::Object(o) => self.object(o, inner, false),
-                    other => self.error(InputError::WrongType {
-                        expected: "an object".into(),
-                        found: json_kind(other).into(),
-                    }),
-                },
-                None => self.unknown_field(key, shape.children.keys()),
-            }
-            self.path.pop();
-        }
-    }
-
-    fn fact(&mut self, fid: FactId, value: &'j Json) {
-        let engine = self.engine;
-        let Some(def) = engine.schema.fact(fid) else {
-            return;
-        };
-        match def.slot {
-            FactSlot::Scalar(s) => {
-                let v = self.scalar(def, value);
-                if let Some(slot) = self.facts.scalars.get_mut(s as usize) {
-                    *slot = v;
-                }
-            }
-            FactSlot::List(s) => {
-                let records = self.list(s, def, value);
-                if let Some(slot) = self.facts.lists.get_mut(s as usize) {
-                    *slot = records;
-                }
-            }
-            FactSlot::Field(..) => {}
-        }
-    }
-
-    fn list(&mut self, slot: u32, def: &'e FactDef, value: &'j Json) -> Option<List> {
-        let items = match value {
-            Json::Null => return None,
-            Json::Array(items) => items,
-            other => {
-                self.error(InputError::WrongType {
-                    expected: "a list".into(),
-                    found: json_kind(other).into(),
-                });
-                return None;
-            }
-        };
-        if items.len() > MAX_RECORDS {
-            self.error(InputError::TooManyRecords { limit: MAX_RECORDS });
-            return None;
-        }
-        let engine = self.engine;
-        let empty = BTreeMap::new();
-        let fields = engine
-            .schema
-            .list_fields
-            .get(slot as usize)
-            .unwrap_or(&empty);
-        let mut records = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            self.path.push(Seg::Index(i));
-            let mut record: Record = vec![None; fields.len()];
-            match item {
-                Json::Object(obj) => {
-                    for (key, v) in obj {
-                        self.path.push(Seg::Key(key));
-                        match fields.get(key) {
-                            Some(&(fid, idx)) => {
-                                if let Some(fd) = engine.schema.fact(fid) {
-                                    let val = self.scalar(fd, v);
-                                    if let Some(r) = record.get_mut(idx as usize) {
-                                        *r = val;
-                                    }
-                                }
-                            }
-                            None => self.unknown_field(key, fields.keys()),
-                        }
-                        self.path.pop();
-                    }
-                }
-                other => self.error(InputError::WrongType {
-                    expected: "an object".into(),
-                    found: json_kind(other).into(),
-                }),
-            }
-            self.path.pop();
-            records.push(record);
-        }
-        self.record_constraints(def, fields, &records);
-        Some(List::from_records(fields.len(), records))
-    }
-
-    /// `unique` fields and `exactly_one` of a list.
-    fn record_constraints(
+    /// A scalar value of a fact (`record` for a list's field), read from
+    /// JSON: `None` when unknown or wrong (the error recorded).
+    fn scalar(
         &mut self,
         def: &FactDef,
-        fields: &BTreeMap<String, (FactId, u32)>,
-        records: &[Record],
-    ) {
-        let engine = self.engine;
-        for (name, &(fid, idx)) in fields {
-            if !engine.schema.fact(fid).is_some_and(|f| f.unique) {
-                continue;
-            }
-            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-            for (i, r) in records.iter().enumerate() {
-                if let Some(Some(v)) = r.get(idx as usize) {
-                    let text = val_text(engine, &self.facts, v);
-                    if seen.insert(text.clone(), i).is_some() {
-                        let path = format!("{}[{i}].{name}", self.path_text());
-                        self.errors
-                            .push(diag(InputError::DuplicateValue { value: text }, &path));
-                    }
-                }
-            }
-        }
-        if let Some(rule) = &def.exactly_one {
-            if let Some(&(_, idx)) = fields.get(&rule.field) {
-                let found = records
-                    .iter()
-                    .filter(|r| matches!(r.get(idx as usize), Some(Some(v)) if val_text(engine, &self.facts, v) == rule.value))
-                    .count();
-                if found != 1 {
-                    self.error(InputError::ExactlyOne {
-                        field: rule.field.clone(),
-                        value: rule.value.clone(),
-                        found,
-                    });
-                }
-            }
-        }
-    }
-
-    fn scalar(&mut self, def: &FactDef, value: &Json) -> Option<Val> {
-        if value.is_null() {
+        fid: FactId,
+        record: Option<u32>,
+        v: Scalar<'_>,
+    ) -> Option<Val> {
+        if let Scalar::Null = v {
             return None;
         }
-        let wrong = |me: &mut Self, expected: &str| {
-            me.error(InputError::WrongType {
-                expected: expected.into(),
-                found: json_kind(value).into(),
-            });
-            None
-        };
         match &def.ty {
-            FactType::Bool => match value {
-                Json::Bool(b) => Some(Val::Bool(*b)),
-                _ => wrong(self, "true or false"),
+            FactType::Bool => match v {
+                Scalar::Bool(b) => Some(Val::Bool(b)),
+                other => self.wrong_none("true or false", other.kind()),
             },
-            FactType::Date => match value {
-                Json::String(s) => match parse_date(s) {
+            FactType::Date => match v {
+                Scalar::Str(s) => match parse_date(s) {
                     Some(d) => {
-                        if def.not_after_as_of
-                            && self.facts.as_of != NaiveDate::MIN
-                            && d > self.facts.as_of
-                        {
-                            let as_of = self.facts.as_of.to_string();
-                            self.error(InputError::DateAfterAsOf {
-                                date: d.to_string(),
-                                as_of,
-                            });
+                        if def.not_after_as_of {
+                            self.dates.push((fid, record, d));
                         }
                         Some(Val::Date(d))
                     }
                     None => {
-                        self.error(InputError::BadDate { text: s.clone() });
+                        self.error(InputError::BadDate {
+                            text: s.to_string(),
+                        });
                         None
                     }
                 },
-                _ => wrong(self, "a date string"),
+                other => self.wrong_none("a date string", other.kind()),
             },
-            FactType::Enum(values) => match value {
-                Json::String(s) => match self.engine.sym_index.get(s) {
-                    Some(&sym) if values.contains(s) => Some(Val::Sym(sym)),
-                    _ => {
+            FactType::Enum(values) => match v {
+                Scalar::Str(s) => match values.iter().position(|x| x == s) {
+                    Some(k) => def.symbols.get(k).map(|&sym| Val::Sym(sym)),
+                    None => {
                         self.error(InputError::BadEnumValue {
-                            value: s.clone(),
+                            value: s.to_string(),
                             allowed: values.clone(),
                         });
                         None
                     }
                 },
-                _ => wrong(self, "a string"),
+                other => self.wrong_none("a string", other.kind()),
             },
-            FactType::String => match value {
-                Json::String(s) => Some(Val::Sym(self.facts.intern(self.engine, s))),
-                _ => wrong(self, "a string"),
+            FactType::String => match v {
+                Scalar::Str(s) => Some(Val::Sym(self.facts.intern(self.engine, s))),
+                other => self.wrong_none("a string", other.kind()),
             },
             FactType::Integer | FactType::Decimal | FactType::Ratio | FactType::Money => {
-                let n = match value {
-                    Json::Number(n) => number(n),
-                    Json::String(s) if def.ty != FactType::Integer => parse_decimal(s.trim()),
-                    _ => {
-                        return wrong(
-                            self,
-                            if def.ty == FactType::Integer {
-                                "a whole number"
-                            } else {
-                                "a number or a decimal string"
-                            },
-                        )
+                let integer = def.ty == FactType::Integer;
+                let n = match v {
+                    Scalar::Int(n) => Some(n),
+                    Scalar::Float(f) => float_decimal(f),
+                    Scalar::Str(s) if !integer => parse_decimal(s.trim()),
+                    other => {
+                        let expected = if integer {
+                            "a whole number"
+                        } else {
+                            "a number or a decimal string"
+                        };
+                        return self.wrong_none(expected, other.kind());
                     }
                 };
-                let Some(n) = n else {
-                    return wrong(self, "a decimal number");
-                };
-                self.check_number(def, n)
+                match n {
+                    Some(n) => self.check_number(def, n),
+                    None => self.wrong_none("a decimal number", v.kind()),
+                }
             }
             FactType::List => None,
         }
+    }
+
+    fn wrong_none(&mut self, expected: &str, found: Kind) -> Option<Val> {
+        self.wrong(expected, found);
+        None
     }
 
     fn check_number(&mut self, def: &FactDef, n: Decimal) -> Option<Val> {
@@ -523,17 +437,62 @@ impl<'e, 'j> Decoder<'e, 'j> {
         }
         Some(Val::Num(n))
     }
+
+    /// `unique` fields and `exactly_one` of a decoded list.
+    fn record_constraints(&mut self, def: &FactDef, slot: u32, list: &List) {
+        let engine = self.engine;
+        let Some(fields) = engine.schema.list_fields.get(slot as usize) else {
+            return;
+        };
+        for (name, &(fid, idx)) in fields.iter() {
+            if !engine.schema.fact(fid).is_some_and(|f| f.unique) {
+                continue;
+            }
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            for i in 0..list.len() {
+                if let Some(v) = list.get(i, idx) {
+                    let text = val_text(engine, &self.facts, &v);
+                    if seen.insert(text.clone(), i as usize).is_some() {
+                        let path = format!("{}[{i}].{name}", self.path_text());
+                        self.errors
+                            .push(diag(InputError::DuplicateValue { value: text }, &path));
+                    }
+                }
+            }
+        }
+        if let Some(rule) = &def.exactly_one {
+            if let Some((_, _, &(_, idx))) = fields.get(&rule.field) {
+                let found = (0..list.len())
+                    .filter(|&i| {
+                        list.get(i, idx)
+                            .is_some_and(|v| val_text(engine, &self.facts, &v) == rule.value)
+                    })
+                    .count();
+                if found != 1 {
+                    self.error(InputError::ExactlyOne {
+                        field: rule.field.clone(),
+                        value: rule.value.clone(),
+                        found,
+                    });
+                }
+            }
+        }
+    }
 }
 
-/// A JSON number by its shortest decimal form, never its binary expansion.
-fn number(n: &serde_json::Number) -> Option<Decimal> {
-    if let Some(i) = n.as_i64() {
-        return Some(Decimal::from(i));
+/// The case-file path of a fact (and record): `household.members[1].birth_date`.
+fn fact_path(engine: &Engine, fid: FactId, record: Option<u32>) -> String {
+    let path = engine.schema.fact(fid).map_or("", |f| f.path.as_str());
+    match record {
+        Some(i) => path.replacen("[]", &format!("[{i}]"), 1),
+        None => path.to_string(),
     }
-    if let Some(u) = n.as_u64() {
-        return Some(Decimal::from(u));
-    }
-    let text = n.to_string();
+}
+
+/// A JSON number that is not an integer, by its shortest decimal form
+/// (`0.1` is 0.1), never its binary expansion.
+fn float_decimal(f: f64) -> Option<Decimal> {
+    let text = serde_json::Number::from_f64(f)?.to_string();
     parse_decimal(&text).or_else(|| Decimal::from_scientific(&text).ok())
 }
 
@@ -544,5 +503,542 @@ fn val_text(engine: &Engine, facts: &Facts, v: &Val) -> String {
         Val::Num(n) => n.normalize().to_string(),
         Val::Date(d) => d.to_string(),
         Val::List(..) | Val::Record(..) => String::new(),
+    }
+}
+
+// ---- reading JSON ----------------------------------------------------------
+//
+// Serde visitors that never fail on what the case says (that becomes a
+// diagnostic and the value is skipped); they fail only when the text is not
+// JSON.
+
+/// A JSON scalar, or what kind of non-scalar it was (consumed).
+#[derive(Clone, Copy)]
+enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Int(Decimal),
+    Float(f64),
+    Str(&'a str),
+    Other(Kind),
+}
+
+impl Scalar<'_> {
+    fn kind(self) -> Kind {
+        match self {
+            Scalar::Null => Kind::Null,
+            Scalar::Bool(_) => Kind::Bool,
+            Scalar::Int(_) | Scalar::Float(_) => Kind::Number,
+            Scalar::Str(_) => Kind::String,
+            Scalar::Other(k) => k,
+        }
+    }
+}
+
+/// Reads any JSON value and hands it to `f` as a [`Scalar`]; a list or an
+/// object is skipped and handed over as its kind.
+struct AnyValue<F>(F);
+
+impl<'de, R, F: FnOnce(Scalar<'_>) -> R> Visitor<'de> for AnyValue<F> {
+    type Value = R;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<R, E> {
+        Ok((self.0)(Scalar::Null))
+    }
+    fn visit_none<E>(self) -> Result<R, E> {
+        Ok((self.0)(Scalar::Null))
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<R, E> {
+        Ok((self.0)(Scalar::Bool(b)))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<R, E> {
+        Ok((self.0)(Scalar::Int(Decimal::from(n))))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<R, E> {
+        Ok((self.0)(Scalar::Int(Decimal::from(n))))
+    }
+    fn visit_f64<E>(self, f: f64) -> Result<R, E> {
+        Ok((self.0)(Scalar::Float(f)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<R, E> {
+        Ok((self.0)(Scalar::Str(s)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<R, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok((self.0)(Scalar::Other(Kind::List)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<R, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok((self.0)(Scalar::Other(Kind::Object)))
+    }
+}
+
+/// Reads a key and finds it among the declared ones: `Ok(position, key,
+/// value)` with the declared key's own text, or `Err(text)` for an
+/// undeclared key.
+struct KeySeed<'e, T>(&'e Keys<T>);
+
+type Found<'e, T> = Result<(u32, &'e str, &'e T), String>;
+
+impl<'de, 'e, T> DeserializeSeed<'de> for KeySeed<'e, T> {
+    type Value = Found<'e, T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, 'e, T> Visitor<'de> for KeySeed<'e, T> {
+    type Value = Found<'e, T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(self.0.get(s).ok_or_else(|| s.to_string()))
+    }
+}
+
+/// The whole case: an object with `as_of` and the shape's keys.
+struct CaseSeed<'d, 'e>(&'d mut Decoder<'e>);
+
+impl<'de> DeserializeSeed<'de> for CaseSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(ObjectVisitor {
+            d: self.0,
+            top: true,
+            shape: None,
+        })
+    }
+}
+
+/// An object of the case file: the top (`shape: None` means the case's own
+/// shape, with `as_of`) or a nested one.
+struct ObjectVisitor<'d, 'e> {
+    d: &'d mut Decoder<'e>,
+    top: bool,
+    shape: Option<&'e ObjectShape>,
+}
+
+impl<'de, 'e> Visitor<'de> for ObjectVisitor<'_, 'e> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let d = self.d;
+        let engine = d.engine;
+        let shape = self.shape.unwrap_or(&engine.schema.shape);
+        let mut seen = Seen::default();
+        let mut as_of_seen = false;
+        while let Some(key) = map.next_key_seed(AsOfOr(self.top, KeySeed(&shape.children)))? {
+            match key {
+                Key::AsOf => {
+                    if as_of_seen {
+                        d.duplicate("as_of");
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    as_of_seen = true;
+                    d.path.push(Seg::Key("as_of"));
+                    map.next_value_seed(Read(|v: Scalar<'_>| match v {
+                        Scalar::Null => {}
+                        Scalar::Str(s) => match parse_date(s) {
+                            Some(a) => d.as_of = Some(a),
+                            None => {
+                                d.as_of_explained = true;
+                                d.error(InputError::BadDate {
+                                    text: s.to_string(),
+                                });
+                            }
+                        },
+                        other => {
+                            d.as_of_explained = true;
+                            d.wrong("a date string", other.kind());
+                        }
+                    }))?;
+                    d.path.pop();
+                }
+                Key::Declared(pos, name, child) => {
+                    if seen.again(pos) {
+                        d.duplicate(name);
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    d.path.push(Seg::Key(name));
+                    match child {
+                        ShapeChild::Fact(fid) => map.next_value_seed(FactSeed { d, fid: *fid })?,
+                        ShapeChild::Object(inner) => {
+                            map.next_value_seed(ObjectSeed { d, shape: inner })?
+                        }
+                    }
+                    d.path.pop();
+                }
+                Key::Unknown(name) => {
+                    let candidates = shape.children.keys();
+                    d.unknown_field(&name, candidates);
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        if self.top {
+            self.not_an_object(Kind::Null);
+        }
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.not_an_object(Kind::Bool);
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.not_an_object(Kind::Number);
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.not_an_object(Kind::Number);
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.not_an_object(Kind::Number);
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.not_an_object(Kind::String);
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.not_an_object(Kind::List);
+        Ok(())
+    }
+}
+
+impl ObjectVisitor<'_, '_> {
+    fn not_an_object(self, found: Kind) {
+        self.d.wrong("an object", found);
+        if self.top {
+            // The case is not an object: that is the one thing to say.
+            self.d.as_of_explained = true;
+        }
+    }
+}
+
+/// The keys of one object read so far, by position: a bitmap for the first
+/// 64 (every object the packs declare), a list beyond.
+#[derive(Default)]
+struct Seen {
+    first: u64,
+    more: Vec<u32>,
+}
+
+impl Seen {
+    /// Marks a key; whether it was already there.
+    fn again(&mut self, pos: u32) -> bool {
+        match 1u64.checked_shl(pos) {
+            Some(bit) => {
+                let again = self.first & bit != 0;
+                self.first |= bit;
+                again
+            }
+            None if self.more.contains(&pos) => true,
+            None => {
+                self.more.push(pos);
+                false
+            }
+        }
+    }
+}
+
+/// A key of an object: `as_of` (at the top), a declared key, or another.
+enum Key<'e, T> {
+    AsOf,
+    Declared(u32, &'e str, &'e T),
+    Unknown(String),
+}
+
+/// Reads a key, recognising `as_of` at the top of the case.
+struct AsOfOr<'e, T>(bool, KeySeed<'e, T>);
+
+impl<'de, 'e, T> DeserializeSeed<'de> for AsOfOr<'e, T> {
+    type Value = Key<'e, T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, 'e, T> Visitor<'de> for AsOfOr<'e, T> {
+    type Value = Key<'e, T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        if self.0 && s == "as_of" {
+            return Ok(Key::AsOf);
+        }
+        Ok(match self.1.visit_str::<E>(s)? {
+            Ok((pos, k, v)) => Key::Declared(pos, k, v),
+            Err(s) => Key::Unknown(s),
+        })
+    }
+}
+
+/// Reads one value as a [`Scalar`] and hands it to a function.
+struct Read<F>(F);
+
+impl<'de, R, F: FnOnce(Scalar<'_>) -> R> DeserializeSeed<'de> for Read<F> {
+    type Value = R;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<R, D::Error> {
+        d.deserialize_any(AnyValue(self.0))
+    }
+}
+
+/// A nested object of the case.
+struct ObjectSeed<'d, 'e> {
+    d: &'d mut Decoder<'e>,
+    shape: &'e ObjectShape,
+}
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(ObjectVisitor {
+            d: self.d,
+            top: false,
+            shape: Some(self.shape),
+        })
+    }
+}
+
+/// The value of a declared fact: a scalar, or a list of records.
+struct FactSeed<'d, 'e> {
+    d: &'d mut Decoder<'e>,
+    fid: FactId,
+}
+
+impl<'de> DeserializeSeed<'de> for FactSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        let d = self.d;
+        let engine = d.engine;
+        let Some(def) = engine.schema.fact(self.fid) else {
+            return de.deserialize_ignored_any(IgnoredAny).map(|_| ());
+        };
+        match def.slot {
+            FactSlot::Scalar(s) => {
+                let fid = self.fid;
+                let v =
+                    de.deserialize_any(AnyValue(|v: Scalar<'_>| d.scalar(def, fid, None, v)))?;
+                if let Some(slot) = d.facts.scalars.get_mut(s as usize) {
+                    *slot = v;
+                }
+                Ok(())
+            }
+            FactSlot::List(slot) => de.deserialize_any(ListVisitor { d, def, slot }),
+            FactSlot::Field(..) => de.deserialize_ignored_any(IgnoredAny).map(|_| ()),
+        }
+    }
+}
+
+/// A list fact: records, each an object of the list's fields.
+struct ListVisitor<'d, 'e> {
+    d: &'d mut Decoder<'e>,
+    def: &'e FactDef,
+    slot: u32,
+}
+
+impl<'de, 'e> Visitor<'de> for ListVisitor<'_, 'e> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let d = self.d;
+        let engine = d.engine;
+        let Some(fields) = engine.schema.list_fields.get(self.slot as usize) else {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(());
+        };
+        let width = fields.len() as u32;
+        let mut list = List {
+            len: 0,
+            width,
+            cells: Vec::with_capacity(
+                seq.size_hint().unwrap_or(4).min(MAX_RECORDS) * width as usize,
+            ),
+        };
+        let mut too_many = false;
+        loop {
+            if list.len as usize == MAX_RECORDS {
+                // Read on (the text must still be JSON), keeping nothing.
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    too_many = true;
+                }
+                break;
+            }
+            let i = list.len;
+            list.len += 1;
+            list.cells.resize(list.cells.len() + width as usize, None);
+            d.path.push(Seg::Index(i as usize));
+            let more = seq.next_element_seed(RecordSeed {
+                d,
+                fields,
+                list: &mut list,
+                record: i,
+            })?;
+            d.path.pop();
+            if more.is_none() {
+                list.len -= 1;
+                list.cells.truncate(list.len as usize * width as usize);
+                break;
+            }
+        }
+        if too_many {
+            d.error(InputError::TooManyRecords { limit: MAX_RECORDS });
+            return Ok(());
+        }
+        d.record_constraints(self.def, self.slot, &list);
+        if let Some(slot) = d.facts.lists.get_mut(self.slot as usize) {
+            *slot = Some(list);
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.d.wrong("a list", Kind::Bool);
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.d.wrong("a list", Kind::Number);
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.d.wrong("a list", Kind::Number);
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.d.wrong("a list", Kind::Number);
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.d.wrong("a list", Kind::String);
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        self.d.wrong("a list", Kind::Object);
+        Ok(())
+    }
+}
+
+/// One record of a list.
+struct RecordSeed<'d, 'e, 'l> {
+    d: &'d mut Decoder<'e>,
+    fields: &'e Keys<(FactId, u32)>,
+    list: &'l mut List,
+    record: u32,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let d = self.d;
+        let engine = d.engine;
+        let mut seen = Seen::default();
+        while let Some(key) = map.next_key_seed(KeySeed(self.fields))? {
+            match key {
+                Ok((pos, name, &(fid, idx))) => {
+                    if seen.again(pos) {
+                        d.duplicate(name);
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    d.path.push(Seg::Key(name));
+                    let record = self.record;
+                    match engine.schema.fact(fid) {
+                        Some(def) => {
+                            let v = map.next_value_seed(Read(|v: Scalar<'_>| {
+                                d.scalar(def, fid, Some(record), v)
+                            }))?;
+                            if let Some(cell) = self.list.cell(record, idx) {
+                                *cell = v;
+                            }
+                        }
+                        None => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                    d.path.pop();
+                }
+                Err(name) => {
+                    d.unknown_field(&name, self.fields.keys());
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.d.wrong("an object", Kind::Null);
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.d.wrong("an object", Kind::Bool);
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.d.wrong("an object", Kind::Number);
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.d.wrong("an object", Kind::Number);
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.d.wrong("an object", Kind::Number);
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.d.wrong("an object", Kind::String);
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.d.wrong("an object", Kind::List);
+        Ok(())
     }
 }
