@@ -218,3 +218,35 @@ fn a_case_larger_than_the_limit_is_refused() {
     assert_eq!(got, ["input.too_large"]);
     assert!(diags.iter().all(|d| style(d).is_empty()), "{diags:#?}");
 }
+
+#[test]
+fn deep_nesting_is_an_error_value_never_a_crash() {
+    let engine = toy();
+    let deep = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    let codes = |json: &str| -> Vec<String> {
+        api::evaluate_text(&engine, json, settings(None))
+            .unwrap_err()
+            .iter()
+            .map(key)
+            .collect()
+    };
+    // Where no fact is declared, a value is skipped however deep it is.
+    let unknown = format!(
+        "{{\"as_of\": \"2024-06-01\", \"shelf\": {}}}",
+        deep(200_000)
+    );
+    assert_eq!(codes(&unknown), ["input.unknown_field@shelf"]);
+    // Where a record or a scalar is declared, a deep value is a wrong type.
+    let record = format!(
+        "{{\"as_of\": \"2024-06-01\", \"patron\": {{\"books\": [{}]}}}}",
+        deep(200_000)
+    );
+    assert_eq!(codes(&record), ["input.wrong_type@patron.books[0]"]);
+    let scalar = format!(
+        "{{\"as_of\": \"2024-06-01\", \"patron\": {{\"resident\": {}}}}}",
+        deep(200_000)
+    );
+    assert_eq!(codes(&scalar), ["input.wrong_type@patron.resident"]);
+    // Unbalanced nesting is not JSON.
+    assert_eq!(codes(&"[".repeat(200_000)), ["input.not_json"]);
+}

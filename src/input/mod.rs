@@ -164,17 +164,14 @@ pub fn decode_text(
 }
 
 /// Decodes a case given as a JSON tree. `as_of` overrides the case's own
-/// `as_of`.
+/// `as_of`. (The tree is read as its JSON text: one decoder, which the
+/// WebAssembly build then holds once.)
 pub fn decode(
     engine: &Engine,
     case: &Json,
     as_of: Option<NaiveDate>,
 ) -> Result<Facts, Vec<Diagnostic>> {
-    let mut d = Decoder::new(engine);
-    CaseSeed(&mut d)
-        .deserialize(case)
-        .map_err(|e| vec![not_json(&e)])?;
-    d.finish(as_of)
+    decode_text(engine, &case.to_string(), as_of)
 }
 
 /// One step of a case-file path.

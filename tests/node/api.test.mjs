@@ -266,8 +266,13 @@ describe('robustness', () => {
       for (let i = 0; i < depth; i++) v = { a: v };
       return v;
     };
-    // past the JSON reader's nesting limit: an error value
-    assert.deepEqual(engine.evaluate(nest(200)).errors.map((e) => e.code), ['input.not_json']);
+    // deep nesting where no fact is declared: skipped without recursion, an
+    // error value naming the field
+    assert.deepEqual(engine.evaluate(nest(200)).errors.map((e) => e.code), ['input.unknown_field', 'input.missing_as_of']);
+    // deep nesting where a list of records is declared: a wrong type, an error value
+    const deepRecord = '{"a":'.repeat(50000) + '1' + '}'.repeat(50000);
+    const members = `{"as_of": "2024-01-01", "household": {"members": [${deepRecord}]}}`;
+    assert.deepEqual(engine.evaluate(members).errors.map((e) => e.code + '@' + e.path), ['input.unknown_field@household.members[0].a', 'input.exactly_one@household.members']);
     // too deep for JSON.stringify itself: not JSON data, so a TypeError
     assert.throws(() => engine.evaluate(nest(100000)), (e) => e instanceof TypeError && /cannot be written as JSON/.test(e.message));
     const huge = JSON.stringify({ as_of: '2024-01-01', pad: 'x'.repeat(20 << 20) });

@@ -92,7 +92,11 @@ function compareEval(build, dir, cases) {
       parsed = undefined;
     }
     if (parsed !== null && typeof parsed === 'object') {
-      assert.equal(JSON.stringify(e.evaluate(parsed, options)) + '\n', native, `${c.name} (object)`);
+      // An object is its JSON text; where that differs from the case's own
+      // text (a key given twice keeps one value in an object), the CLI reads it.
+      const text = JSON.stringify(parsed);
+      const want = text === c.json ? native : nativeEval(dir, { ...c, json: text });
+      assert.equal(JSON.stringify(e.evaluate(parsed, options)) + '\n', want, `${c.name} (object)`);
     }
     compared++;
   }
