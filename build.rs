@@ -3,9 +3,12 @@
 //! For `wasm32` targets it writes `$OUT_DIR/default_packs.rs`: a list of
 //! `(file name, include_str!(…))` sorted by file name, the order in which the
 //! command line reads a rules folder, so `Engine.withDefaultPacks()` has the
-//! same content hash as `huimin check`. Native builds read packs from disk and
+//! same content hash as `huimin check`, and that hash (`DEFAULT_HASH`,
+//! computed here as `check::content_hash` computes it, so the page does not
+//! spend its first moments hashing). Native builds read packs from disk and
 //! get nothing from here.
 
+use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -41,6 +44,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
     }
     out.push_str("];\n");
+    // As `check::content_hash`: each file's name and text, each followed by a
+    // zero byte, in name order.
+    let mut hasher = Sha256::new();
+    for (name, path) in &files {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(std::fs::read(path)?);
+        hasher.update([0]);
+    }
+    let mut hash = String::from("sha256:");
+    for b in hasher.finalize() {
+        write!(hash, "{b:02x}")?;
+    }
+    writeln!(
+        out,
+        "/// The content hash of [`DEFAULT_PACKS`].\npub const DEFAULT_HASH: &str = {hash:?};"
+    )?;
     let dest = Path::new(&std::env::var("OUT_DIR")?).join("default_packs.rs");
     std::fs::write(dest, out)?;
     Ok(())

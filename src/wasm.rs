@@ -103,7 +103,7 @@ impl Engine {
             .iter()
             .map(|(name, text)| ((*name).to_string(), (*text).to_string()))
             .collect();
-        api::load(&files)
+        api::load_with_hash(&files, Some(DEFAULT_HASH.to_string()))
             .map(|inner| Engine { inner })
             .map_err(|errors| {
                 let codes: Vec<&str> = errors.iter().map(|d| d.code.as_str()).collect();

@@ -34,9 +34,19 @@ pub const STALE_AFTER_MONTHS: i64 = 15;
 
 /// Checks pack files (`(file name, text)`) and compiles them.
 pub fn check(files: &[(String, String)]) -> Result<Engine, Vec<Diagnostic>> {
+    check_with_hash(files, None)
+}
+
+/// Checks and compiles pack files whose content hash is already known (the
+/// packs embedded at build time, hashed by `build.rs`); `None` computes it.
+pub fn check_with_hash(
+    files: &[(String, String)],
+    hash: Option<String>,
+) -> Result<Engine, Vec<Diagnostic>> {
     let mut c = Checker {
         files,
         diags: Vec::new(),
+        known_hash: hash,
     };
     let engine = c.run();
     if c.diags.is_empty() {
@@ -49,6 +59,26 @@ pub fn check(files: &[(String, String)]) -> Result<Engine, Vec<Diagnostic>> {
     } else {
         Err(c.diags)
     }
+}
+
+/// The content hash of pack files, `sha256:…`: SHA-256 over each file's name
+/// and text, each followed by a zero byte, files sorted by name. (`build.rs`
+/// computes the same for the packs it embeds.)
+pub fn content_hash(files: &[(String, String)]) -> String {
+    let mut hasher = Sha256::new();
+    let mut files: Vec<&(String, String)> = files.iter().collect();
+    files.sort();
+    for (name, text) in files {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+    }
+    let mut hex = String::from("sha256:");
+    for b in hasher.finalize() {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
 }
 
 /// Renders a span in `file` as a [`SourceSpan`].
@@ -117,6 +147,8 @@ enum DefState {
 struct Checker<'a> {
     files: &'a [(String, String)],
     diags: Vec<Diagnostic>,
+    /// The files' content hash when the caller knows it.
+    known_hash: Option<String>,
 }
 
 /// Where an error is: a file and a byte range in it.
@@ -196,7 +228,14 @@ impl<'a> Checker<'a> {
             .iter()
             .filter_map(|&k| parsed.get(k).map(|(f, p)| (*f, p)))
             .collect();
-        Lowerer::new(self, &packs).run()
+        let mut engine = Lowerer::new(self, &packs).run()?;
+        // The test cases move from the files to their packs, in pack order.
+        for (pack, &k) in engine.packs.iter_mut().zip(&order) {
+            if let Some((_, p)) = parsed.get_mut(k) {
+                pack.tests = std::mem::take(&mut p.tests);
+            }
+        }
+        Some(engine)
     }
 
     /// Orders packs so that required packs come first; reports unknown and
@@ -407,23 +446,11 @@ impl<'c, 'a> Lowerer<'c, 'a> {
         if !self.c.diags.is_empty() {
             return None;
         }
-        let mut hasher = Sha256::new();
-        let mut files: Vec<&(String, String)> = self.c.files.iter().collect();
-        files.sort();
-        for (name, text) in files {
-            hasher.update(name.as_bytes());
-            hasher.update([0]);
-            hasher.update(text.as_bytes());
-            hasher.update([0]);
-        }
-        let hash = format!(
-            "sha256:{}",
-            hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
+        let hash = self
+            .c
+            .known_hash
+            .take()
+            .unwrap_or_else(|| content_hash(self.c.files));
         let packs = self
             .packs
             .iter()
@@ -440,7 +467,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
                     .unwrap_or_default(),
                 benefits: pack_benefits.get(k).cloned().unwrap_or_default(),
                 tiers: pack_tiers.get(k).cloned().unwrap_or_default(),
-                tests: p.tests.clone(),
+                tests: Vec::new(),
             })
             .collect();
         Some(Engine {
