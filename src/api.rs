@@ -7,6 +7,7 @@
 //! User mistakes come back as [`Diagnostic`]s, never as panics.
 
 use crate::check;
+pub use crate::check::LoadOptions;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{BenefitOutcome, ConditionOutcome, Ctx, Reason, Status, Truth};
 use crate::explain::{self, missing_paths, Day, Explanation, Lang, Money};
@@ -222,17 +223,17 @@ pub fn read_pack_dir(dir: &std::path::Path) -> Result<Vec<(String, String)>, Str
 
 /// Compiles pack files (`(file name, text)`).
 pub fn load(files: &[(String, String)]) -> Result<Engine, Vec<Diagnostic>> {
-    load_with_hash(files, None)
+    load_with(files, LoadOptions::default())
 }
 
-/// Compiles pack files whose content hash is already known: the packs
-/// embedded at build time, which `build.rs` hashed (hashing 270 KB of packs
-/// is a third of compiling them); `None` computes it, as [`load`] does.
-pub fn load_with_hash(
+/// Compiles pack files as `options` say: the packs embedded at build time
+/// come with their hash (hashing 270 KB of packs is a third of compiling
+/// them) and, for an engine that evaluates, without their test cases.
+pub fn load_with(
     files: &[(String, String)],
-    hash: Option<String>,
+    options: LoadOptions,
 ) -> Result<Engine, Vec<Diagnostic>> {
-    let mut engine = check::check_with_hash(files, hash)?;
+    let mut engine = check::check_with(files, options)?;
     explain::plan(&mut engine);
     Ok(engine)
 }

@@ -98,3 +98,41 @@ fn the_same_case_gives_byte_identical_output() {
         assert!(first.contains(&engine.hash));
     }
 }
+
+/// `withDefaultPacks()` reads the shipped packs without their test cases:
+/// the engine it gets must be the full one less the tests.
+#[test]
+fn packs_read_without_their_tests_evaluate_as_packs_read_in_full() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let files = api::read_pack_dir(&dir).unwrap();
+    let full = api::load(&files).unwrap();
+    let options = api::LoadOptions {
+        skip_tests: true,
+        ..Default::default()
+    };
+    let lean = api::load_with(&files, options).unwrap();
+    assert!(full.packs.iter().all(|p| !p.tests.is_empty()));
+    assert!(lean.packs.iter().all(|p| p.tests.is_empty()));
+    assert_eq!(lean.hash, full.hash);
+    assert_eq!(api::schema(&lean), api::schema(&full));
+    assert_eq!(api::programs(&lean), api::programs(&full));
+    let s = Options::default().settings(true).unwrap();
+    let cases = cases(&full);
+    for case in &cases {
+        assert_eq!(
+            api::envelope_text(&api::evaluate(&lean, case, s)),
+            api::envelope_text(&api::evaluate(&full, case, s)),
+            "case {case}"
+        );
+    }
+    assert!(cases.len() > 2200, "only {} cases", cases.len());
+    // A fault in a test case is not read either (the full reading reports it).
+    let mut broken = files.clone();
+    broken[0].1.push_str("\n[[tests]]\nname = = 1\n");
+    assert!(api::load(&broken).is_err());
+    let options = api::LoadOptions {
+        skip_tests: true,
+        ..Default::default()
+    };
+    assert!(api::load_with(&broken, options).is_ok());
+}

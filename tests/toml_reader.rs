@@ -12,7 +12,7 @@
 )]
 
 use huimin::diagnostic::SourceSpan;
-use huimin::syntax::toml::{parse, Item, Node, Value};
+use huimin::syntax::toml::{parse, parse_skipping, Item, Node, Value};
 use serde_json::{json, Value as Json};
 use std::path::{Path, PathBuf};
 
@@ -803,4 +803,104 @@ fn faults_stop_at_the_limit_and_big_tables_stay_fast() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!((got[0].1, got[0].2), (50_001, 1));
     assert!(start.elapsed().as_secs() < 10);
+}
+
+/// What `parse_skipping(src, Some(key))` must give: the full reading without
+/// the top-level `key`.
+fn read_without(src: &str, key: &str) -> Json {
+    let mut full = read(src);
+    full.as_object_mut().unwrap().remove(key);
+    full
+}
+
+fn read_skipping(src: &str, key: &str) -> Json {
+    let (root, errors) = parse_skipping(src, Some(key));
+    assert!(
+        errors.is_empty(),
+        "{src:?} skipping {key} should read, got {errors:#?}"
+    );
+    to_json(&root.into_value().unwrap())
+}
+
+#[test]
+fn a_skipped_key_leaves_the_rest_read_as_in_full() {
+    // Values that span lines, strings holding what looks like headers,
+    // brackets and quotes, comments with brackets; then a table that is not
+    // skipped, after the skipped ones.
+    let src = r#"top = 1
+[[tests]]
+name = "a ] } [b] \" # not a comment"
+notes = """
+[rules]
+x = "not a value" ]] }
+""""
+lit = '''
+[[tests]] ''\' '''
+also = 'C:\[x]'
+case = { household = { members = [ { id = "self" },
+  { id = "b" } ] } } # ] [
+list = [
+  [1, 2], # [
+  "]",
+]
+[tests.expect]
+status = "eligible"
+[[tests]]
+name = 'b'
+[rules]
+x = "kept"
+y = [ 1,
+  2 ]
+[[more]]
+z = """ends""" # [tests]
+"#;
+    assert_eq!(read_skipping(src, "tests"), read_without(src, "tests"));
+    assert_eq!(
+        read_skipping(src, "tests"),
+        json!({"top": 1, "rules": {"x": "kept", "y": [1, 2]}, "more": [{"z": "ends"}]})
+    );
+    // A fault inside what is skipped is not read, so not reported; the
+    // same fault elsewhere is.
+    let (_, errors) = parse_skipping("[tests]\nx = = 1\n[rules]\ny = 2\n", Some("tests"));
+    assert!(errors.is_empty(), "{errors:?}");
+    let (_, errors) = parse_skipping("[tests]\nx = 1\n[rules]\ny = = 2\n", Some("tests"));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+}
+
+#[test]
+fn skipping_any_top_level_table_of_a_repository_file_reads_the_rest_as_in_full() {
+    let mut files = Vec::new();
+    for dir in ["rules", "tests"] {
+        toml_files(&root().join(dir), &mut files);
+    }
+    let mut compared = 0;
+    for path in files {
+        let src = std::fs::read_to_string(&path).unwrap();
+        let (root, errors) = parse(&src);
+        if !errors.is_empty() {
+            continue; // the bad packs
+        }
+        let Some(Value::Table(top)) = root.into_value() else {
+            panic!("{}", path.display())
+        };
+        for (key, value) in top.iter() {
+            // Only what is written as tables can be skipped: `key = …` at
+            // the top is read.
+            let tables = match value {
+                Value::Table(_) => true,
+                Value::Array(a) => a.iter().all(|v| matches!(v, Value::Table(_))),
+                _ => false,
+            };
+            if tables && src.contains(&format!("[{key}")) {
+                assert_eq!(
+                    read_skipping(&src, key),
+                    read_without(&src, key),
+                    "{} skipping {key}",
+                    path.display()
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} comparisons");
 }

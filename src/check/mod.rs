@@ -34,19 +34,32 @@ pub const STALE_AFTER_MONTHS: i64 = 15;
 
 /// Checks pack files (`(file name, text)`) and compiles them.
 pub fn check(files: &[(String, String)]) -> Result<Engine, Vec<Diagnostic>> {
-    check_with_hash(files, None)
+    check_with(files, LoadOptions::default())
 }
 
-/// Checks and compiles pack files whose content hash is already known (the
-/// packs embedded at build time, hashed by `build.rs`); `None` computes it.
-pub fn check_with_hash(
+/// How pack files are read, for packs already checked in full elsewhere:
+/// the packs embedded at build time.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The files' content hash, when the caller knows it (`build.rs` hashes
+    /// the packs it embeds); `None` computes it.
+    pub hash: Option<String>,
+    /// Leave the packs' `[[tests]]` unread: the engine evaluates exactly as
+    /// one read in full but holds no test cases (nor any fault in them). The
+    /// test cases are two thirds of the shipped packs' text.
+    pub skip_tests: bool,
+}
+
+/// Checks and compiles pack files as `options` say.
+pub fn check_with(
     files: &[(String, String)],
-    hash: Option<String>,
+    options: LoadOptions,
 ) -> Result<Engine, Vec<Diagnostic>> {
     let mut c = Checker {
         files,
         diags: Vec::new(),
-        known_hash: hash,
+        known_hash: options.hash,
+        skip_tests: options.skip_tests,
     };
     let engine = c.run();
     if c.diags.is_empty() {
@@ -149,6 +162,8 @@ struct Checker<'a> {
     diags: Vec<Diagnostic>,
     /// The files' content hash when the caller knows it.
     known_hash: Option<String>,
+    /// Whether the packs' test cases are left unread.
+    skip_tests: bool,
 }
 
 /// Where an error is: a file and a byte range in it.
@@ -198,7 +213,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            match crate::syntax::pack::read(text) {
+            match crate::syntax::pack::read_with(text, !self.skip_tests) {
                 Ok(p) => parsed.push((i, p)),
                 Err(errors) => {
                     for e in errors {

@@ -349,7 +349,14 @@ const SHAPE_HELP: &str = "see docs/rule-packs.md for the keys a pack may have";
 /// Reads a pack file: its model, or every fault of its TOML syntax and of
 /// its shape, in the order of the text.
 pub fn read(text: &str) -> Result<PackFile, Vec<Error>> {
-    let (root, mut errors) = toml::parse(text);
+    read_with(text, true)
+}
+
+/// As [`read`]; without `tests`, the `[[tests]]` tables are passed over
+/// unread (see [`toml::parse_skipping`]) and the pack has no test cases.
+pub fn read_with(text: &str, tests: bool) -> Result<PackFile, Vec<Error>> {
+    let skip = if tests { None } else { Some("tests") };
+    let (root, mut errors) = toml::parse_skipping(text, skip);
     if errors.len() > toml::MAX_ERRORS {
         // The reader stopped: what it read is not the whole file.
         return Err(errors);

@@ -439,6 +439,16 @@ impl KvError<'_> {
 /// reading stops with a last fault from [`too_many`]). The tree holds
 /// whatever did parse.
 pub fn parse(src: &str) -> (Item<'_>, Vec<Error>) {
+    parse_skipping(src, None)
+}
+
+/// As [`parse`], but the tables under the top-level key `skip` (`[skip]`,
+/// `[[skip]]`, `[skip.more]`, …) are passed over unread: their lines are
+/// scanned only for where each value ends (strings, brackets, comments), so
+/// they give neither values nor errors. For text already read in full
+/// elsewhere: the shipped packs' test cases, which an engine that only
+/// evaluates never needs.
+pub fn parse_skipping<'s>(src: &'s str, skip: Option<&str>) -> (Item<'s>, Vec<Error>) {
     let mut p = Parser {
         src,
         b: src.as_bytes(),
@@ -463,6 +473,8 @@ pub fn parse(src: &str) -> (Item<'_>, Vec<Error>) {
     // most likely the rest of what broke (a multi-line array, an inline
     // table over several lines). A line that reads ends that.
     let mut recovering = false;
+    // In a table under `skip`.
+    let mut skipping = false;
     loop {
         if p.errors.len() >= MAX_ERRORS {
             p.errors.push(too_many(p.pos));
@@ -480,7 +492,15 @@ pub fn parse(src: &str) -> (Item<'_>, Vec<Error>) {
                 }
             }
             b'[' => match p.header() {
+                Ok((keys, _, _))
+                    if skip
+                        .is_some_and(|s| keys.parents.first().unwrap_or(&keys.last).name == s) =>
+                {
+                    skipping = true;
+                    p.skip_line();
+                }
                 Ok((keys, array, span)) => {
+                    skipping = false;
                     let end = p.line_end();
                     if end.is_err() && recovering && !at_margin {
                         p.skip_line();
@@ -518,6 +538,7 @@ pub fn parse(src: &str) -> (Item<'_>, Vec<Error>) {
                     p.skip_line();
                 }
             },
+            _ if skipping => p.skip_entry(),
             _ => {
                 let depth = section.as_ref().map_or(0, Vec::len);
                 let target = match &section {
@@ -851,6 +872,65 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             if c == b'\n' {
                 break;
+            }
+        }
+    }
+
+    /// Skips a `key = value` line of a skipped table, with the lines its
+    /// value spans (a multi-line string or array): up to the first newline
+    /// outside strings, comments and brackets.
+    fn skip_entry(&mut self) {
+        let mut depth = 0usize;
+        while let Some(c) = self.peek() {
+            match c {
+                b'"' | b'\'' => self.skip_string(c),
+                b'#' => {
+                    while self.peek().is_some_and(|c| c != b'\n') {
+                        self.pos += 1;
+                    }
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    self.pos += 1;
+                }
+                b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    self.pos += 1;
+                }
+                b'\n' => {
+                    self.pos += 1;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// Skips a string opened by `q` (`"`, `'`, or three of them) at `pos`.
+    fn skip_string(&mut self, q: u8) {
+        let triple = self.peek_at(1) == Some(q) && self.peek_at(2) == Some(q);
+        self.pos += if triple { 3 } else { 1 };
+        while let Some(c) = self.peek() {
+            if c == b'\\' && q == b'"' {
+                self.pos += 2;
+            } else if c == q && !triple {
+                self.pos += 1;
+                return;
+            } else if c == q && self.peek_at(1) == Some(q) && self.peek_at(2) == Some(q) {
+                // A closing `"""` may follow up to two quotes of the string.
+                self.pos += 3;
+                for _ in 0..2 {
+                    if self.peek() == Some(q) {
+                        self.pos += 1;
+                    }
+                }
+                return;
+            } else if c == b'\n' && !triple {
+                return;
+            } else {
+                self.pos += 1;
             }
         }
     }
