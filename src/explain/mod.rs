@@ -28,9 +28,32 @@ pub struct Day(pub NaiveDate);
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
-        if (0..=9999).contains(&d.year()) {
-            write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-        } else {
+        if let Ok(y) = u32::try_from(d.year()) {
+            if y <= 9999 {
+                // YYYY-MM-DD without the formatter's padding machinery:
+                // explanations show many dates.
+                let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+                let (m, day) = (d.month(), d.day());
+                let text = [
+                    digit(y / 1000),
+                    digit(y / 100),
+                    digit(y / 10),
+                    digit(y),
+                    '-',
+                    digit(m / 10),
+                    digit(m),
+                    '-',
+                    digit(day / 10),
+                    digit(day),
+                ];
+                let mut buf = [0u8; 10];
+                for (b, c) in buf.iter_mut().zip(text) {
+                    *b = c as u8;
+                }
+                return f.write_str(std::str::from_utf8(&buf).unwrap_or_default());
+            }
+        }
+        {
             fmt::Display::fmt(&d, f)
         }
     }
@@ -304,12 +327,26 @@ pub fn reason_path<'e>(engine: &'e Engine, r: &Reason) -> Option<Cow<'e, str>> {
         Reason::Fact(fid, idx) => {
             let f = engine.schema.fact(*fid)?;
             Some(match idx {
-                Some(i) => Cow::Owned(f.path.replacen("[]", &format!("[{i}]"), 1)),
+                Some(i) => Cow::Owned(with_index(&f.path, *i)),
                 None => Cow::Borrowed(f.path.as_str()),
             })
         }
         Reason::Param(_) => None,
     }
+}
+
+/// A record fact's path with the record's index: `a.b[].c` → `a.b[3].c`.
+fn with_index(path: &str, i: u32) -> String {
+    use std::fmt::Write as _;
+    let Some((head, tail)) = path.split_once("[]") else {
+        return path.to_string();
+    };
+    let mut out = String::with_capacity(path.len() + 8);
+    out.push_str(head);
+    // Writing to a String cannot fail.
+    let _ = write!(out, "[{i}]");
+    out.push_str(tail);
+    out
 }
 
 /// The fact paths among reasons, in order, without repeats.
@@ -871,4 +908,39 @@ pub fn words_stale(lang: Lang, param: &str, from: NaiveDate) -> String {
         w(lang, "stale_parameter"),
         &[("param", &param), ("from", &Day(from))],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_shown_as_yyyy_mm_dd_as_chrono_writes_them() {
+        for (y, m, d) in [
+            (2025, 3, 1),
+            (1, 1, 1),
+            (999, 12, 31),
+            (9999, 12, 31),
+            (2024, 2, 29),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+            assert_eq!(Day(day).to_string(), format!("{y:04}-{m:02}-{d:02}"));
+            assert_eq!(Day(day).to_string(), day.format("%Y-%m-%d").to_string());
+        }
+        // Outside four digits, chrono's own form.
+        let far = NaiveDate::from_ymd_opt(10000, 1, 1).unwrap_or_default();
+        assert_eq!(Day(far).to_string(), far.to_string());
+        let before = NaiveDate::from_ymd_opt(-1, 1, 1).unwrap_or_default();
+        assert_eq!(Day(before).to_string(), before.to_string());
+    }
+
+    #[test]
+    fn a_record_path_gets_the_index_of_its_record() {
+        assert_eq!(
+            with_index("household.members[].income", 3),
+            "household.members[3].income"
+        );
+        assert_eq!(with_index("a[].b[].c", 10), "a[10].b[].c");
+        assert_eq!(with_index("a.b", 1), "a.b");
+    }
 }
