@@ -4,17 +4,20 @@
 //! `(file name, include_str!(…))` sorted by file name, the order in which the
 //! command line reads a rules folder, so `Engine.withDefaultPacks()` has the
 //! same content hash as `huimin check`, and that hash (`DEFAULT_HASH`,
-//! computed here as `check::content_hash` computes it, so the page does not
-//! spend its first moments hashing). Native builds read packs from disk and
+//! computed by `check::content_hash`'s own function, `src/check/hash.rs`,
+//! so the page does not spend its first moments hashing). Native builds read packs from disk and
 //! get nothing from here.
 
-use sha2::{Digest, Sha256};
+#[path = "src/check/hash.rs"]
+mod hash;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=src/check/hash.rs");
     if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() != Ok("wasm32") {
         return Ok(());
     }
@@ -44,19 +47,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
     }
     out.push_str("];\n");
-    // As `check::content_hash`: each file's name and text, each followed by a
-    // zero byte, in name order.
-    let mut hasher = Sha256::new();
-    for (name, path) in &files {
-        hasher.update(name.as_bytes());
-        hasher.update([0]);
-        hasher.update(std::fs::read(path)?);
-        hasher.update([0]);
-    }
-    let mut hash = String::from("sha256:");
-    for b in hasher.finalize() {
-        write!(hash, "{b:02x}")?;
-    }
+    let texts = files
+        .iter()
+        .map(|(name, path)| Ok((name.as_str(), std::fs::read(path)?)))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let hash = hash::hash_sorted(texts.iter().map(|(n, t)| (*n, t.as_slice())));
     writeln!(
         out,
         "/// The content hash of [`DEFAULT_PACKS`].\npub const DEFAULT_HASH: &str = {hash:?};"

@@ -9,6 +9,7 @@
 //! the evaluator may assume every node is well typed.
 
 mod err;
+mod hash;
 
 pub use err::CheckError;
 
@@ -19,7 +20,6 @@ use crate::syntax::pack::{DefinitionDecl, PackFile, Spanned, Text, UpTo};
 use crate::syntax::parse_expr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::str::FromStr;
@@ -74,24 +74,12 @@ pub fn check_with(
     }
 }
 
-/// The content hash of pack files, `sha256:…`: SHA-256 over each file's name
-/// and text, each followed by a zero byte, files sorted by name. (`build.rs`
-/// computes the same for the packs it embeds.)
+/// The content hash of pack files, `sha256:…` (see [`hash::hash_sorted`];
+/// `build.rs` hashes the packs it embeds with the same function).
 pub fn content_hash(files: &[(String, String)]) -> String {
-    let mut hasher = Sha256::new();
     let mut files: Vec<&(String, String)> = files.iter().collect();
     files.sort();
-    for (name, text) in files {
-        hasher.update(name.as_bytes());
-        hasher.update([0]);
-        hasher.update(text.as_bytes());
-        hasher.update([0]);
-    }
-    let mut hex = String::from("sha256:");
-    for b in hasher.finalize() {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    hex
+    hash::hash_sorted(files.iter().map(|(n, t)| (n.as_str(), t.as_bytes())))
 }
 
 /// Renders a span in `file` as a [`SourceSpan`].

@@ -599,6 +599,49 @@ impl<'de, 'e, T> Visitor<'de> for KeySeed<'e, T> {
     }
 }
 
+/// The `visit_*` methods of a visitor for the kinds of JSON value it does
+/// not take: each reports the kind found with the visitor's own `$reject`
+/// (the contents of a list or object found are skipped).
+macro_rules! reject_others {
+    ($reject:ident; scalars $(, $nested:ident)*) => {
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            self.$reject(Kind::Bool);
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            self.$reject(Kind::Number);
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            self.$reject(Kind::Number);
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            self.$reject(Kind::Number);
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            self.$reject(Kind::String);
+            Ok(())
+        }
+        $(reject_others!(@ $nested $reject);)*
+    };
+    (@ seq $reject:ident) => {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            self.$reject(Kind::List);
+            Ok(())
+        }
+    };
+    (@ map $reject:ident) => {
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            self.$reject(Kind::Object);
+            Ok(())
+        }
+    };
+}
+
 /// The whole case: an object with `as_of` and the shape's keys.
 struct CaseSeed<'d, 'e>(&'d mut Decoder<'e>);
 
@@ -694,31 +737,7 @@ impl<'de, 'e> Visitor<'de> for ObjectVisitor<'_, 'e> {
         }
         Ok(())
     }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.not_an_object(Kind::Bool);
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.not_an_object(Kind::Number);
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.not_an_object(Kind::Number);
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.not_an_object(Kind::Number);
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.not_an_object(Kind::String);
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        self.not_an_object(Kind::List);
-        Ok(())
-    }
+    reject_others!(not_an_object; scalars, seq);
 }
 
 impl ObjectVisitor<'_, '_> {
@@ -921,30 +940,12 @@ impl<'de, 'e> Visitor<'de> for ListVisitor<'_, 'e> {
     fn visit_unit<E>(self) -> Result<(), E> {
         Ok(())
     }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.d.wrong("a list", Kind::Bool);
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.d.wrong("a list", Kind::Number);
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.d.wrong("a list", Kind::Number);
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.d.wrong("a list", Kind::Number);
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.d.wrong("a list", Kind::String);
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        self.d.wrong("a list", Kind::Object);
-        Ok(())
+    reject_others!(not_a_list; scalars, map);
+}
+
+impl ListVisitor<'_, '_> {
+    fn not_a_list(self, found: Kind) {
+        self.d.wrong("a list", found);
     }
 }
 
@@ -1010,32 +1011,14 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_, '_> {
     }
 
     fn visit_unit<E>(self) -> Result<(), E> {
-        self.d.wrong("an object", Kind::Null);
+        self.not_a_record(Kind::Null);
         Ok(())
     }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.d.wrong("an object", Kind::Bool);
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.d.wrong("an object", Kind::Number);
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.d.wrong("an object", Kind::Number);
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.d.wrong("an object", Kind::Number);
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.d.wrong("an object", Kind::String);
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        self.d.wrong("an object", Kind::List);
-        Ok(())
+    reject_others!(not_a_record; scalars, seq);
+}
+
+impl RecordSeed<'_, '_, '_> {
+    fn not_a_record(self, found: Kind) {
+        self.d.wrong("an object", found);
     }
 }
