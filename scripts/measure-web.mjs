@@ -16,8 +16,9 @@
 //                                                  package, visits alternating
 //                                                  with the first, side by side
 
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer } from './serve.mjs';
 
 const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -217,15 +218,51 @@ function summarise(visits) {
   };
 }
 
+/** Runs scripts/serve.mjs in a process of its own, as `serve.sh` does (in
+ *  this process, the server would share its event loop with the browser's
+ *  driver, which handles a message for every request and response): its URL
+ *  once every file is compressed, and how to stop it. */
+function serveApart({ www, pkg } = {}) {
+  const script = fileURLToPath(new URL('./serve.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, PORT: '0', LOG: '0', HUIMIN_WWW: www ?? '', HUIMIN_PKG: pkg ?? '', HUIMIN_SAY_READY: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const close = () => new Promise((resolve) => {
+    if (child.exitCode !== null) resolve();
+    else {
+      child.once('exit', () => resolve());
+      child.kill();
+    }
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let url;
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the server stopped (exit ${code}): ${out}`)));
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      url ??= out.match(/(http:\/\/127\.0\.0\.1:\d+\/)/)?.[1];
+      if (url && /^ready$/m.test(out)) {
+        child.stdout.removeAllListeners('data');
+        child.stdout.resume();
+        child.removeAllListeners('exit');
+        resolve({ url, close });
+      }
+    });
+  });
+}
+
 /**
  * @param {{runs?: number, www?: string, pkg?: string, baseline?: {www?: string, pkg?: string}}} [opts]
  */
 export async function measure(opts = {}) {
   const runs = opts.runs ?? 7;
-  const servers = [await startServer({ port: 0, www: opts.www, pkg: opts.pkg })];
-  if (opts.baseline) servers.push(await startServer({ port: 0, www: opts.baseline.www, pkg: opts.baseline.pkg }));
-  // measure the page, not the server's first compression
-  await Promise.all(servers.map((s) => s.ready));
+  // (each resolves once its files are compressed: the page is measured, not
+  // the server's first compression)
+  const servers = [await serveApart({ www: opts.www, pkg: opts.pkg })];
+  if (opts.baseline) servers.push(await serveApart({ www: opts.baseline.www, pkg: opts.baseline.pkg }));
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
   try {
     const visits = servers.map(() => []);

@@ -227,11 +227,16 @@ export function startServer(opts = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // PORT (0: any free port), LOG=1 logs requests; HUIMIN_WWW and HUIMIN_PKG
+  // serve other folders, and HUIMIN_SAY_READY=1 prints `ready` once every
+  // file is compressed (scripts/measure-web.mjs runs the server so).
   const port = Number(process.env.PORT ?? 8080);
-  startServer({ port, log: process.env.LOG === '1' })
-    .then(({ url }) => {
+  const env = process.env;
+  startServer({ port, log: env.LOG === '1', www: env.HUIMIN_WWW || undefined, pkg: env.HUIMIN_PKG || undefined })
+    .then(({ url, ready }) => {
       console.log(`huimin web form: ${url}`);
       console.log('(Ctrl-C to stop)');
+      if (env.HUIMIN_SAY_READY === '1') ready.then(() => console.log('ready'));
     })
     .catch((e) => {
       console.error(`cannot serve on 127.0.0.1:${port}: ${e.message}`);
