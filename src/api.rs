@@ -10,7 +10,7 @@ use crate::check;
 pub use crate::check::LoadOptions;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{BenefitOutcome, ConditionOutcome, Ctx, Reason, Status, Truth};
-use crate::explain::{self, missing_paths, Day, Explanation, Lang, Money};
+use crate::explain::{self, missing_paths, Day, Explanation, Lang, Money, Word};
 use crate::input::{self, Facts};
 use crate::ir::{self, BenefitId, FactId, FactType, Period};
 use crate::syntax::pack::BenefitExpect;
@@ -366,14 +366,9 @@ fn warnings<'e>(
                 continue;
             };
             let on = o.period_date.unwrap_or(as_of);
-            let mut message = explain::words_param_unconfigured(lang, lang.pick(&p.decl.label), on);
-            if let Some(note) = &p.decl.note {
-                message.push_str(": ");
-                message.push_str(lang.pick(note));
-            }
             out.push(Warning {
                 code: "parameter_unconfigured",
-                message: Cow::Owned(message),
+                message: Cow::Owned(explain::param_unconfigured_message(lang, p, on)),
                 parameter: Some(&p.id),
             });
         }
@@ -381,7 +376,7 @@ fn warnings<'e>(
     if o.status == Status::Eligible && o.amount.is_none() && b.amount.is_some() {
         out.push(Warning {
             code: "amount_unknown",
-            message: Cow::Borrowed(explain::words(lang, "amount_unknown")),
+            message: Cow::Borrowed(explain::words(lang, Word::AmountUnknown)),
             parameter: None,
         });
     }
@@ -390,17 +385,24 @@ fn warnings<'e>(
             let Some(p) = engine.params.get(pid as usize) else {
                 continue;
             };
-            if let Some(last) = p.values.last() {
-                out.push(Warning {
-                    code: "stale_parameter",
-                    message: Cow::Owned(explain::words_stale(
-                        lang,
-                        lang.pick(&p.decl.label),
-                        last.from,
-                    )),
-                    parameter: Some(&p.id),
-                });
-            }
+            let Some(last) = p.values.last() else {
+                continue;
+            };
+            // Written when the packs load; worked out here only for an
+            // engine that was not planned.
+            let message = match engine.shown.stale.get(pid as usize) {
+                Some(Some(text)) => Cow::Borrowed(lang.pick(text)),
+                _ => Cow::Owned(explain::words_stale(
+                    lang,
+                    lang.pick(&p.decl.label),
+                    last.from,
+                )),
+            };
+            out.push(Warning {
+                code: "stale_parameter",
+                message,
+                parameter: Some(&p.id),
+            });
         }
     }
     out
@@ -1193,14 +1195,14 @@ fn compare_benefit(
 /// Renders a result as a readable report in one language.
 pub fn render_text(r: &CaseResult, lang: Lang) -> String {
     use explain::words as w;
-    let mut out = format!("{} {}\n", w(lang, "as_of_heading"), r.as_of);
+    let mut out = format!("{} {}\n", w(lang, Word::AsOfHeading), r.as_of);
     for p in &r.programs {
         out.push_str(&format!("\n== {} ({})\n", p.name, p.id));
         if let Some(t) = &p.tier {
             out.push_str(&format!(
                 "   {}: {}\n",
-                w(lang, "tier"),
-                t.as_deref().unwrap_or(w(lang, "none"))
+                w(lang, Word::Tier),
+                t.as_deref().unwrap_or(w(lang, Word::None))
             ));
         }
         for b in &p.benefits {
@@ -1208,13 +1210,13 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
             let amount = b.amount.as_ref().map_or(String::new(), |a| {
                 format!(
                     " — {}{} {}",
-                    if a.up_to { w(lang, "up_to") } else { "" },
+                    if a.up_to { w(lang, Word::UpTo) } else { "" },
                     a.value,
                     explain::period_word(a.period, lang).trim()
                 )
             });
             let est = if b.estimate {
-                format!(" [{}]", w(lang, "estimate"))
+                format!(" [{}]", w(lang, Word::Estimate))
             } else {
                 String::new()
             };
@@ -1226,7 +1228,7 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
                 out.push_str(&format!("   {}\n", e.summary));
                 out.push_str(&format!(
                     "   {}: {} {}\n",
-                    w(lang, "legal_basis"),
+                    w(lang, Word::LegalBasis),
                     e.legal_basis.title,
                     e.legal_basis.article
                 ));
@@ -1265,7 +1267,7 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
                     if !c.missing.is_empty() {
                         out.push_str(&format!(
                             "       {}: {}\n",
-                            w(lang, "missing"),
+                            w(lang, Word::Missing),
                             c.missing.join(", ")
                         ));
                     }
@@ -1275,7 +1277,7 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
                     if !c.legal_basis.article.is_empty() || !c.legal_basis.title.is_empty() {
                         out.push_str(&format!(
                             "       {}: {} {}\n",
-                            w(lang, "legal_basis"),
+                            w(lang, Word::LegalBasis),
                             c.legal_basis.title,
                             c.legal_basis.article
                         ));
@@ -1284,7 +1286,7 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
                 if let Some(a) = &e.amount {
                     out.push_str(&format!(
                         "   {}: {} = {}\n",
-                        w(lang, "amount"),
+                        w(lang, Word::Amount),
                         a.formula.trim(),
                         a.value.map_or_else(|| "?".to_string(), |v| v.to_string())
                     ));
@@ -1299,7 +1301,7 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
             if !b.missing.is_empty() {
                 out.push_str(&format!(
                     "   {}: {}\n",
-                    w(lang, "missing"),
+                    w(lang, Word::Missing),
                     b.missing.join(", ")
                 ));
             }
@@ -1309,7 +1311,7 @@ pub fn render_text(r: &CaseResult, lang: Lang) -> String {
         }
     }
     if !r.questions.is_empty() {
-        out.push_str(&format!("\n{}:\n", w(lang, "questions")));
+        out.push_str(&format!("\n{}:\n", w(lang, Word::Questions)));
         for q in &r.questions {
             out.push_str(&format!(
                 "   - {} ({}) → {}\n",
@@ -1339,11 +1341,11 @@ fn param_line(p: &explain::ParamUse) -> String {
     )
 }
 
-fn status_key(s: Status) -> &'static str {
+fn status_key(s: Status) -> Word {
     match s {
-        Status::Eligible => "status_eligible",
-        Status::Ineligible => "status_ineligible",
-        Status::Undetermined => "status_undetermined",
-        Status::NotInEffect => "status_not_in_effect",
+        Status::Eligible => Word::StatusEligible,
+        Status::Ineligible => Word::StatusIneligible,
+        Status::Undetermined => Word::StatusUndetermined,
+        Status::NotInEffect => Word::StatusNotInEffect,
     }
 }

@@ -655,6 +655,38 @@ pub struct Engine {
     pub benefits: Vec<Benefit>,
     /// Content hash of the packs, `sha256:…`.
     pub hash: String,
+    /// What results show whatever the case, worked out once when the packs
+    /// load (`explain::plan`); empty until then.
+    pub shown: ResultPlan,
+}
+
+/// The parts of results that do not depend on the case.
+#[derive(Debug, Clone, Default)]
+pub struct ResultPlan {
+    /// Per fact: for a field of a list's records, the case-file paths of
+    /// its first [`ResultPlan::RECORDS`] records
+    /// (`household.members[3].monthly_income`) one after the other, and
+    /// where each ends.
+    pub record_paths: Vec<(String, Vec<u32>)>,
+    /// Per parameter adjusted yearly: its stale-parameter warning in each
+    /// language.
+    pub stale: Vec<Option<Text>>,
+}
+
+impl ResultPlan {
+    /// How many records of each list have their paths written in advance.
+    pub const RECORDS: u32 = 16;
+
+    /// The path of a record's field, when written in advance.
+    pub fn record_path(&self, fact: FactId, record: u32) -> Option<&str> {
+        let (text, ends) = self.record_paths.get(fact as usize)?;
+        let end = *ends.get(record as usize)? as usize;
+        let start = match record.checked_sub(1) {
+            Some(before) => *ends.get(before as usize)? as usize,
+            None => 0,
+        };
+        text.get(start..end)
+    }
 }
 
 impl Engine {

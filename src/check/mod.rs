@@ -482,6 +482,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
             defs,
             benefits,
             hash,
+            shown: Default::default(),
         })
     }
 

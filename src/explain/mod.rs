@@ -19,7 +19,8 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
-use words::{fill, op_word, w};
+use words::{fill, fill_into, op_word, w};
+pub use words::{Arg, Word};
 
 /// A date as results write it: `2025-03-01`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,34 +28,42 @@ pub struct Day(pub NaiveDate);
 
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.0;
-        if let Ok(y) = u32::try_from(d.year()) {
-            if y <= 9999 {
-                // YYYY-MM-DD without the formatter's padding machinery:
-                // explanations show many dates.
-                let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
-                let (m, day) = (d.month(), d.day());
-                let text = [
-                    digit(y / 1000),
-                    digit(y / 100),
-                    digit(y / 10),
-                    digit(y),
-                    '-',
-                    digit(m / 10),
-                    digit(m),
-                    '-',
-                    digit(day / 10),
-                    digit(day),
-                ];
-                let mut buf = [0u8; 10];
-                for (b, c) in buf.iter_mut().zip(text) {
-                    *b = c as u8;
-                }
-                return f.write_str(std::str::from_utf8(&buf).unwrap_or_default());
-            }
+        match day_text(self.0) {
+            Some(buf) => f.write_str(std::str::from_utf8(&buf).unwrap_or_default()),
+            None => fmt::Display::fmt(&self.0, f),
         }
-        {
-            fmt::Display::fmt(&d, f)
+    }
+}
+
+/// `YYYY-MM-DD` for a year of four digits, without the formatter's padding
+/// machinery (explanations show many dates); `None` for other years, which
+/// chrono writes its own way.
+fn day_text(d: NaiveDate) -> Option<[u8; 10]> {
+    let y = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let (m, day) = (d.month(), d.day());
+    Some([
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ])
+}
+
+/// Appends a date as results write it ([`Day`]).
+fn push_day(out: &mut String, d: NaiveDate) {
+    use std::fmt::Write as _;
+    match day_text(d) {
+        Some(buf) => out.push_str(std::str::from_utf8(&buf).unwrap_or_default()),
+        // Writing to a String cannot fail.
+        None => {
+            let _ = write!(out, "{d}");
         }
     }
 }
@@ -327,7 +336,10 @@ pub fn reason_path<'e>(engine: &'e Engine, r: &Reason) -> Option<Cow<'e, str>> {
         Reason::Fact(fid, idx) => {
             let f = engine.schema.fact(*fid)?;
             Some(match idx {
-                Some(i) => Cow::Owned(with_index(&f.path, *i)),
+                Some(i) => match engine.shown.record_path(*fid, *i) {
+                    Some(p) => Cow::Borrowed(p),
+                    None => Cow::Owned(with_index(&f.path, *i)),
+                },
                 None => Cow::Borrowed(f.path.as_str()),
             })
         }
@@ -349,15 +361,23 @@ fn with_index(path: &str, i: u32) -> String {
     out
 }
 
-/// The fact paths among reasons, in order, without repeats.
+/// The fact paths among reasons, in order. The evaluator keeps each reason
+/// once in a set of reasons, and two reasons name the same path only when
+/// they are equal, so the paths come without repeats.
 pub fn missing_paths<'e>(engine: &'e Engine, reasons: &[Reason]) -> Vec<Cow<'e, str>> {
+    debug_assert!(
+        reasons
+            .iter()
+            .enumerate()
+            .all(|(k, r)| !reasons.get(..k).is_some_and(|before| before.contains(r))),
+        "a reason repeated: {reasons:?}"
+    );
     let mut out: Vec<Cow<'e, str>> = Vec::new();
-    for (k, r) in reasons.iter().enumerate() {
-        // Reasons are unique; two name the same path only when they are equal.
-        if reasons.get(..k).is_some_and(|before| before.contains(r)) {
-            continue;
-        }
+    for r in reasons {
         if let Some(p) = reason_path(engine, r) {
+            if out.capacity() == 0 {
+                out.reserve_exact(reasons.len());
+            }
             out.push(p);
         }
     }
@@ -436,7 +456,7 @@ pub fn explain_benefit<'e>(
             conditions.push(ConditionExplanation {
                 id: "no_higher_tier",
                 outcome: co.truth,
-                text: w(lang, "no_higher_tier"),
+                text: w(lang, Word::NoHigherTier),
                 rule: "",
                 legal_basis: cite(&b.citation, lang),
                 comparisons: Vec::new(),
@@ -483,86 +503,113 @@ fn summary(engine: &Engine, cx: &Ctx, b: &Benefit, o: &BenefitOutcome, lang: Lan
     match o.status {
         Status::Eligible => match o.amount {
             Some(a) => {
-                let period = b.period.map_or("", |p| w(lang, period_key(p)));
-                let up_to = if o.up_to { w(lang, "up_to") } else { "" };
+                let period = b.period.map_or("", |p| period_word(p, lang));
+                let up_to = if o.up_to { w(lang, Word::UpTo) } else { "" };
                 let amount = Money {
                     value: a,
                     places: b.rounding,
                 };
                 fill(
-                    w(lang, "summary_eligible_amount"),
-                    &[("up_to", &up_to), ("amount", &amount), ("period", &period)],
+                    w(lang, Word::SummaryEligibleAmount),
+                    &[
+                        ("up_to", Arg::Text(up_to)),
+                        ("amount", Arg::Show(&amount)),
+                        ("period", Arg::Text(period)),
+                    ],
                 )
             }
-            None if b.amount.is_some() => w(lang, "summary_eligible_unknown_amount").to_string(),
-            None => w(lang, "summary_eligible").to_string(),
+            None if b.amount.is_some() => w(lang, Word::SummaryEligibleUnknownAmount).to_string(),
+            None => w(lang, Word::SummaryEligible).to_string(),
         },
         Status::Ineligible => {
             let conds = cx.conditions(o);
-            let failed: Vec<&str> = b
-                .conditions
-                .iter()
-                .zip(conds)
-                .filter(|(_, co)| co.truth == Truth::Fail)
-                .map(|(c, _)| lang.pick(&c.text))
-                .chain(
-                    conds
-                        .get(b.conditions.len())
-                        .filter(|co| co.truth == Truth::Fail)
-                        .map(|_| w(lang, "no_higher_tier")),
-                )
-                .collect();
-            let failed = failed.join(w(lang, "list_sep"));
-            fill(w(lang, "summary_ineligible"), &[("failed", &failed)])
+            let failed = |out: &mut String| {
+                let texts = b
+                    .conditions
+                    .iter()
+                    .zip(conds)
+                    .filter(|(_, co)| co.truth == Truth::Fail)
+                    .map(|(c, _)| lang.pick(&c.text))
+                    .chain(
+                        conds
+                            .get(b.conditions.len())
+                            .filter(|co| co.truth == Truth::Fail)
+                            .map(|_| w(lang, Word::NoHigherTier)),
+                    );
+                push_joined(out, texts, w(lang, Word::ListSep));
+            };
+            fill(
+                w(lang, Word::SummaryIneligible),
+                &[("failed", Arg::With(&failed))],
+            )
         }
         Status::Undetermined => {
             let reasons = cx.reasons(o.reasons);
-            let missing = missing_paths(engine, reasons);
-            let params: Vec<&str> = reasons
+            // As many as `missing` lists: the reasons that name a fact.
+            let missing = reasons
                 .iter()
-                .filter_map(|r| match r {
+                .filter(|r| matches!(r, Reason::Fact(f, _) if engine.schema.fact(*f).is_some()))
+                .count();
+            let params = || {
+                reasons.iter().filter_map(|r| match r {
                     Reason::Param(p) => engine
                         .params
                         .get(*p as usize)
                         .map(|p| lang.pick(&p.decl.label)),
                     Reason::Fact(..) => None,
                 })
-                .collect();
-            let mut s = w(lang, "summary_undetermined").to_string();
-            if !missing.is_empty() {
-                s.push_str(&fill(w(lang, "summary_missing"), &[("n", &missing.len())]));
+            };
+            let mut s = String::with_capacity(128);
+            s.push_str(w(lang, Word::SummaryUndetermined));
+            if missing > 0 {
+                fill_into(
+                    &mut s,
+                    w(lang, Word::SummaryMissing),
+                    &[("n", Arg::Count(missing))],
+                );
             }
-            if !params.is_empty() {
-                let params = params.join(w(lang, "list_sep"));
-                s.push_str(&fill(
-                    w(lang, "summary_unconfigured"),
-                    &[("params", &params)],
-                ));
+            if params().next().is_some() {
+                let list = |out: &mut String| push_joined(out, params(), w(lang, Word::ListSep));
+                fill_into(
+                    &mut s,
+                    w(lang, Word::SummaryUnconfigured),
+                    &[("params", Arg::With(&list))],
+                );
             }
             s
         }
         Status::NotInEffect => {
-            let on: &dyn fmt::Display = match &o.period_date {
-                Some(d) => &Day(*d),
-                None => &"",
+            let on = match o.period_date {
+                Some(d) => Arg::Day(d),
+                None => Arg::Text(""),
             };
-            let until: &dyn fmt::Display = match &b.until {
-                Some(d) => &Day(*d),
-                None => &"…",
+            let until = match b.until {
+                Some(d) => Arg::Day(d),
+                None => Arg::Text("…"),
             };
             fill(
-                w(lang, "summary_not_in_effect"),
-                &[("on", on), ("from", &Day(b.from)), ("until", until)],
+                w(lang, Word::SummaryNotInEffect),
+                &[("on", on), ("from", Arg::Day(b.from)), ("until", until)],
             )
         }
     }
 }
 
-fn period_key(p: Period) -> &'static str {
+/// Appends texts with a separator between them (as `join` would).
+fn push_joined<'t>(out: &mut String, texts: impl Iterator<Item = &'t str>, sep: &str) {
+    for (k, t) in texts.enumerate() {
+        if k > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(t);
+    }
+}
+
+fn period_key(p: Period) -> Word {
     match p {
-        Period::Once => "period_once",
-        Period::Month => "period_month",
-        Period::Year => "period_year",
+        Period::Once => Word::PeriodOnce,
+        Period::Month => Word::PeriodMonth,
+        Period::Year => Word::PeriodYear,
     }
 }
 
@@ -643,6 +690,34 @@ pub fn plan(engine: &mut Engine) {
             }
         }
     }
+    engine.shown = ResultPlan {
+        record_paths: engine.schema.facts.iter().map(record_paths).collect(),
+        stale: engine
+            .params
+            .iter()
+            .map(|p| {
+                let last = p.values.last().filter(|_| p.stale_after.is_some())?;
+                let label = &p.decl.label;
+                Some(in_each_language(|l| {
+                    words_stale(l, l.pick(label), last.from)
+                }))
+            })
+            .collect(),
+    };
+}
+
+/// A record field's paths for the first records, one after the other, and
+/// where each ends (nothing for other facts).
+fn record_paths(f: &FactDef) -> (String, Vec<u32>) {
+    let mut text = String::new();
+    let mut ends = Vec::new();
+    if matches!(f.slot, FactSlot::Field(..)) {
+        for i in 0..ResultPlan::RECORDS {
+            text.push_str(&with_index(&f.path, i));
+            ends.push(text.len() as u32);
+        }
+    }
+    (text, ends)
 }
 
 /// A text in the three languages.
@@ -794,7 +869,7 @@ pub fn describe<'e>(engine: &'e Engine, n: &Node, lang: Lang) -> Cow<'e, str> {
     let label = |t: &'e Text| Cow::Borrowed(lang.pick(t));
     match n {
         Node::Const(c) => Cow::Owned(shown_const(engine, c, None, lang).to_string()),
-        Node::AsOf => Cow::Borrowed(w(lang, "as_of")),
+        Node::AsOf => Cow::Borrowed(w(lang, Word::AsOf)),
         Node::Fact(fid, _) | Node::List(fid, _) | Node::Field(_, fid, _) => engine
             .schema
             .fact(*fid)
@@ -814,17 +889,20 @@ pub fn describe<'e>(engine: &'e Engine, n: &Node, lang: Lang) -> Cow<'e, str> {
             .map_or(Cow::Borrowed(""), |p| label(&p.decl.label)),
         Node::Call(ScalarFn::Age, args) => Cow::Owned(format!(
             "{} ({})",
-            w(lang, "age"),
+            w(lang, Word::Age),
             args.first()
                 .map(|a| describe(engine, a, lang))
                 .unwrap_or_default()
         )),
         Node::Call(ScalarFn::AddMonths, args) => match (args.first(), args.get(1)) {
             (Some(d), Some(Node::Const(Const::Num(m)))) => Cow::Owned(fill(
-                w(lang, "plus_months"),
-                &[("date", &describe(engine, d, lang)), ("n", &Num(*m))],
+                w(lang, Word::PlusMonths),
+                &[
+                    ("date", Arg::Text(&describe(engine, d, lang))),
+                    ("n", Arg::Show(&Num(*m))),
+                ],
             )),
-            _ => Cow::Borrowed(w(lang, "computed")),
+            _ => Cow::Borrowed(w(lang, Word::Computed)),
         },
         Node::Bin(op, a, b) if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => {
             Cow::Owned(format!(
@@ -834,7 +912,7 @@ pub fn describe<'e>(engine: &'e Engine, n: &Node, lang: Lang) -> Cow<'e, str> {
                 describe(engine, b, lang)
             ))
         }
-        _ => Cow::Borrowed(w(lang, "computed")),
+        _ => Cow::Borrowed(w(lang, Word::Computed)),
     }
 }
 
@@ -860,12 +938,12 @@ fn counterfactual<'e>(
     };
     let (threshold, actual) = (Num(t), Num(x));
     let text = fill(
-        w(lang, "counterfactual"),
+        w(lang, Word::Counterfactual),
         &[
-            ("subject", &subject),
-            ("op", &op_word(lang, *op)),
-            ("threshold", &threshold),
-            ("actual", &actual),
+            ("subject", Arg::Text(subject)),
+            ("op", Arg::Text(op_word(lang, *op))),
+            ("threshold", Arg::Show(&threshold)),
+            ("actual", Arg::Show(&actual)),
         ],
     );
     Some(Counterfactual {
@@ -890,23 +968,34 @@ impl Lang {
 }
 
 /// A word of the engine (see `words.rs`).
-pub fn words(lang: Lang, key: &'static str) -> &'static str {
-    w(lang, key)
+pub fn words(lang: Lang, word: Word) -> &'static str {
+    w(lang, word)
 }
 
-/// The unconfigured-parameter warning.
-pub fn words_param_unconfigured(lang: Lang, param: &str, on: NaiveDate) -> String {
-    fill(
-        w(lang, "parameter_unconfigured"),
-        &[("param", &param), ("on", &Day(on))],
-    )
+/// The unconfigured-parameter warning of a parameter, with its note.
+pub fn param_unconfigured_message(lang: Lang, p: &Parameter, on: NaiveDate) -> String {
+    let label = lang.pick(&p.decl.label);
+    let note = p.decl.note.as_ref().map(|n| lang.pick(n));
+    let template = w(lang, Word::ParameterUnconfigured);
+    let mut out =
+        String::with_capacity(template.len() + label.len() + note.map_or(0, |n| n.len() + 2) + 8);
+    fill_into(
+        &mut out,
+        template,
+        &[("param", Arg::Text(label)), ("on", Arg::Day(on))],
+    );
+    if let Some(note) = note {
+        out.push_str(": ");
+        out.push_str(note);
+    }
+    out
 }
 
 /// The stale-parameter warning.
 pub fn words_stale(lang: Lang, param: &str, from: NaiveDate) -> String {
     fill(
-        w(lang, "stale_parameter"),
-        &[("param", &param), ("from", &Day(from))],
+        w(lang, Word::StaleParameter),
+        &[("param", Arg::Text(param)), ("from", Arg::Day(from))],
     )
 }
 
@@ -942,5 +1031,44 @@ mod tests {
         );
         assert_eq!(with_index("a[].b[].c", 10), "a[10].b[].c");
         assert_eq!(with_index("a.b", 1), "a.b");
+    }
+
+    #[test]
+    fn record_paths_are_written_in_advance_for_the_first_records() {
+        let fact = |path: &str, slot| FactDef {
+            path: path.into(),
+            ty: FactType::Money,
+            slot,
+            pack: 0,
+            label: Text::default(),
+            help: None,
+            value_labels: Default::default(),
+            min: None,
+            max: None,
+            not_after_as_of: false,
+            unique: false,
+            exactly_one: None,
+            ask: true,
+            order: 0,
+            symbols: Vec::new(),
+        };
+        let plan = ResultPlan {
+            record_paths: vec![
+                record_paths(&fact("h.size", FactSlot::Scalar(0))),
+                record_paths(&fact("h.members[].income", FactSlot::Field(0, 1))),
+            ],
+            stale: Vec::new(),
+        };
+        assert_eq!(plan.record_path(1, 0), Some("h.members[0].income"));
+        assert_eq!(plan.record_path(1, 10), Some("h.members[10].income"));
+        let last = ResultPlan::RECORDS - 1;
+        assert_eq!(
+            plan.record_path(1, last),
+            Some(format!("h.members[{last}].income").as_str())
+        );
+        // Past the records written in advance, or not a record field.
+        assert_eq!(plan.record_path(1, ResultPlan::RECORDS), None);
+        assert_eq!(plan.record_path(0, 0), None);
+        assert_eq!(plan.record_path(2, 0), None);
     }
 }
