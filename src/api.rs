@@ -10,9 +10,9 @@ use crate::check;
 pub use crate::check::LoadOptions;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{BenefitOutcome, ConditionOutcome, Ctx, Reason, Status, Truth};
-use crate::explain::{self, missing_paths, Day, Explanation, Lang, Money, Word};
+use crate::explain::{self, missing_paths, Day, Explanation, Few, Lang, Money, Word};
 use crate::input::{self, Facts};
-use crate::ir::{self, BenefitId, FactId, FactType, Period};
+use crate::ir::{self, BenefitId, FactType, Period};
 use crate::syntax::pack::BenefitExpect;
 use crate::syntax::toml;
 use chrono::NaiveDate;
@@ -145,9 +145,9 @@ pub struct BenefitResult<'e> {
     /// Depends on values below `confirmed`.
     pub estimate: bool,
     /// Why (null when explanations are off).
-    pub explanation: Option<Explanation<'e>>,
+    pub explanation: Option<Box<Explanation<'e>>>,
     /// Fact paths that would settle an undetermined outcome.
-    pub missing: Vec<Cow<'e, str>>,
+    pub missing: Few<Cow<'e, str>>,
     /// Warnings.
     pub warnings: Vec<Warning<'e>>,
 }
@@ -181,8 +181,71 @@ pub struct Question<'e> {
     /// Fact type.
     #[serde(rename = "type")]
     pub ty: &'static str,
-    /// Benefits it can settle (`pack.benefit`).
-    pub benefits: Vec<&'e str>,
+    /// Benefits it can settle (`pack.benefit`), in engine order.
+    pub benefits: BenefitKeys<'e>,
+}
+
+/// The benefits a question can settle. Most questions settle one or two,
+/// so up to two are held without an allocation.
+#[derive(Clone)]
+pub enum BenefitKeys<'e> {
+    /// Up to two keys: the first `.1` of the array.
+    Few([&'e str; 2], usize),
+    /// More.
+    Many(Vec<&'e str>),
+}
+
+impl<'e> BenefitKeys<'e> {
+    /// The keys of an iterator, in its order.
+    pub fn collect(keys: impl Iterator<Item = &'e str>) -> Self {
+        let mut few = [""; 2];
+        let mut n = 0;
+        let mut keys = keys.peekable();
+        while let Some(k) = keys.next() {
+            match few.get_mut(n) {
+                Some(slot) => {
+                    *slot = k;
+                    n += 1;
+                }
+                None => {
+                    let mut many = Vec::with_capacity(n + 1 + keys.size_hint().0);
+                    many.extend_from_slice(&few);
+                    many.push(k);
+                    many.extend(keys);
+                    return BenefitKeys::Many(many);
+                }
+            }
+        }
+        BenefitKeys::Few(few, n)
+    }
+}
+
+impl<'e> std::ops::Deref for BenefitKeys<'e> {
+    type Target = [&'e str];
+    fn deref(&self) -> &[&'e str] {
+        match self {
+            BenefitKeys::Few(few, n) => few.get(..*n).unwrap_or_default(),
+            BenefitKeys::Many(many) => many,
+        }
+    }
+}
+
+impl PartialEq for BenefitKeys<'_> {
+    fn eq(&self, o: &Self) -> bool {
+        **self == **o
+    }
+}
+
+impl std::fmt::Debug for BenefitKeys<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for BenefitKeys<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// The result of one case. It borrows the packs' texts from the engine.
@@ -360,6 +423,9 @@ fn warnings<'e>(
     lang: Lang,
 ) -> Vec<Warning<'e>> {
     let mut out = Vec::new();
+    if o.reasons.is_empty() && o.usage.stale.is_empty() && o.status != Status::Eligible {
+        return out;
+    }
     for r in cx.reasons(o.reasons) {
         if let Reason::Param(p) = r {
             let Some(p) = engine.params.get(*p as usize) else {
@@ -380,7 +446,7 @@ fn warnings<'e>(
             parameter: None,
         });
     }
-    if o.status != Status::NotInEffect {
+    if o.status != Status::NotInEffect && !o.usage.stale.is_empty() {
         for pid in o.usage.stale.iter() {
             let Some(p) = engine.params.get(pid as usize) else {
                 continue;
@@ -409,30 +475,47 @@ fn warnings<'e>(
 }
 
 fn questions<'e>(engine: &'e Engine, cx: &Ctx, lang: Lang) -> Vec<Question<'e>> {
-    // (form order, fact, record) of every unknown fact that stands in the
-    // way of an open benefit, with that benefit.
-    type Asked = ((i64, FactId, Option<u32>), BenefitId);
-    let mut asked: Vec<Asked> = Vec::new();
+    // Every unknown fact that stands in the way of an open benefit, with
+    // that benefit: (the fact's place in form order, its record + 1 or 0)
+    // packed in one number that sorts as the pair does, and the benefit.
+    let ranks = &engine.shown.form_rank;
+    let mut asked: Vec<(u64, BenefitId)> = Vec::new();
     for (bid, o) in cx.benefits().iter().enumerate() {
         let open = o.status == Status::Undetermined
             || (o.status == Status::Eligible && o.amount.is_none());
-        if !open {
+        if !open || o.reasons.is_empty() {
             continue;
         }
         for r in cx.reasons(o.reasons) {
             if let Reason::Fact(fid, idx) = *r {
-                if let Some(f) = engine.schema.fact(fid).filter(|f| f.ask) {
-                    asked.push(((f.order, fid, idx), bid as BenefitId));
+                let asks = engine.schema.fact(fid).is_some_and(|f| f.ask);
+                if let (true, Some(&rank)) = (asks, ranks.get(fid as usize)) {
+                    if asked.capacity() == 0 {
+                        asked.reserve(32);
+                    }
+                    let record = idx.map_or(0, |i| u64::from(i) + 1);
+                    asked.push(((u64::from(rank) << 33) | record, bid as BenefitId));
                 }
             }
         }
     }
+    if asked.is_empty() {
+        return Vec::new();
+    }
     // Grouped by fact in form order, benefits in engine order.
     asked.sort_unstable();
     asked.dedup();
-    let mut qs: Vec<Question<'e>> = Vec::new();
-    for group in asked.chunk_by(|a, b| a.0 == b.0) {
-        let Some(&((_, fid, idx), _)) = group.first() else {
+    let mut groups: Vec<&[(u64, BenefitId)]> = asked.chunk_by(|a, b| a.0 == b.0).collect();
+    // Most benefits settled first; the sort is stable, so ties keep form order.
+    groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
+    let mut qs: Vec<Question<'e>> = Vec::with_capacity(groups.len());
+    for group in groups {
+        let Some(&(key, _)) = group.first() else {
+            continue;
+        };
+        let rank = (key >> 33) as usize;
+        let idx = (key & ((1 << 33) - 1)).checked_sub(1).map(|i| i as u32);
+        let Some(&fid) = engine.shown.facts_in_form_order.get(rank) else {
             continue;
         };
         let (Some(f), Some(path)) = (
@@ -447,14 +530,13 @@ fn questions<'e>(engine: &'e Engine, cx: &Ctx, lang: Lang) -> Vec<Question<'e>> 
             record: idx,
             label: lang.pick(&f.label),
             ty: f.ty.name(),
-            benefits: group
-                .iter()
-                .filter_map(|(_, bid)| engine.benefits.get(*bid as usize).map(|b| b.key.as_str()))
-                .collect(),
+            benefits: BenefitKeys::collect(
+                group.iter().filter_map(|(_, bid)| {
+                    engine.benefits.get(*bid as usize).map(|b| b.key.as_str())
+                }),
+            ),
         });
     }
-    // Most benefits settled first; the sort is stable, so ties keep form order.
-    qs.sort_by_key(|q| std::cmp::Reverse(q.benefits.len()));
     qs
 }
 
@@ -1347,5 +1429,29 @@ fn status_key(s: Status) -> Word {
         Status::Ineligible => Word::StatusIneligible,
         Status::Undetermined => Word::StatusUndetermined,
         Status::NotInEffect => Word::StatusNotInEffect,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn benefit_keys_hold_any_number_of_keys_in_order() {
+        for n in 0..6 {
+            let keys: Vec<String> = (0..n).map(|k| format!("p.b{k}")).collect();
+            let got = BenefitKeys::collect(keys.iter().map(String::as_str));
+            assert_eq!(got.len(), n);
+            assert_eq!(got.to_vec(), keys);
+            assert_eq!(matches!(got, BenefitKeys::Few(..)), n <= 2, "{n}");
+            assert_eq!(
+                serde_json::to_string(&got).unwrap_or_default(),
+                serde_json::to_string(&keys).unwrap_or_default()
+            );
+            assert_eq!(format!("{got:?}"), format!("{keys:?}"));
+        }
+        let one = BenefitKeys::collect(["a.x"].into_iter());
+        assert_eq!(one, BenefitKeys::Many(vec!["a.x"]));
+        assert_ne!(one, BenefitKeys::collect(["a.y"].into_iter()));
     }
 }

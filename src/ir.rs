@@ -671,6 +671,11 @@ pub struct ResultPlan {
     /// Per parameter adjusted yearly: its stale-parameter warning in each
     /// language.
     pub stale: Vec<Option<Text>>,
+    /// The facts in the order questions list them (form order, then
+    /// declaration order).
+    pub facts_in_form_order: Vec<FactId>,
+    /// Per fact: its place in `facts_in_form_order`.
+    pub form_rank: Vec<u32>,
 }
 
 impl ResultPlan {

@@ -180,7 +180,7 @@ fn questions_rank_by_benefits_settled_and_skip_facts_that_cannot_matter() {
     let paths: Vec<&str> = r.questions.iter().map(|q| q.path.as_ref()).collect();
     assert_eq!(paths.first(), Some(&"patron.kind"), "{paths:?}");
     let kind = &r.questions[0];
-    let mut settles = kind.benefits.clone();
+    let mut settles = kind.benefits.to_vec();
     settles.sort();
     assert_eq!(settles, ["library.delivery_grant", "library.silver_card"]);
     assert_eq!(kind.label, "Kind of patron");
@@ -189,7 +189,7 @@ fn questions_rank_by_benefits_settled_and_skip_facts_that_cannot_matter() {
     rest.sort();
     assert_eq!(rest, ["patron.birth_date", "patron.resident"]);
     for q in &r.questions[1..] {
-        assert_eq!(q.benefits, ["library.silver_card"], "{}", q.path);
+        assert_eq!(*q.benefits, ["library.silver_card"], "{}", q.path);
     }
     // Questions never rank a fact that settles fewer benefits above one that settles more.
     let counts: Vec<usize> = r.questions.iter().map(|q| q.benefits.len()).collect();

@@ -143,6 +143,95 @@ macro_rules! serialize_as_text {
 }
 serialize_as_text!(Day, Num, Money, Shown<'_>);
 
+/// A list that holds one item without an allocation: explanations list
+/// mostly none or one of each thing (comparisons, parameters, missing facts).
+#[derive(Clone, PartialEq)]
+pub enum Few<T> {
+    /// One item.
+    One(T),
+    /// Any other number.
+    Many(Vec<T>),
+}
+
+impl<T> Few<T> {
+    /// The empty list.
+    pub const fn new() -> Self {
+        Few::Many(Vec::new())
+    }
+
+    /// Adds an item at the end.
+    pub fn push(&mut self, x: T) {
+        match self {
+            Few::Many(v) if v.capacity() == 0 => *self = Few::One(x),
+            Few::Many(v) => v.push(x),
+            Few::One(_) => {
+                if let Few::One(first) = std::mem::replace(self, Few::Many(Vec::with_capacity(4))) {
+                    if let Few::Many(v) = self {
+                        v.push(first);
+                        v.push(x);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<T> Default for Few<T> {
+    fn default() -> Self {
+        Few::new()
+    }
+}
+
+impl<T> FromIterator<T> for Few<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let mut items = items.into_iter();
+        let Some(first) = items.next() else {
+            return Few::new();
+        };
+        let Some(second) = items.next() else {
+            return Few::One(first);
+        };
+        // Room for as many as there may be (a filtered slice says how many
+        // it holds at most).
+        let (least, most) = items.size_hint();
+        let mut v = Vec::with_capacity(2 + most.filter(|m| *m <= 64).unwrap_or(least));
+        v.push(first);
+        v.push(second);
+        v.extend(items);
+        Few::Many(v)
+    }
+}
+
+impl<T> std::ops::Deref for Few<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            Few::One(x) => std::slice::from_ref(x),
+            Few::Many(v) => v,
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Few<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Few<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Serialize> Serialize for Few<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// A cited legal source.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Cite<'e> {
@@ -230,13 +319,13 @@ pub struct ConditionExplanation<'e> {
     /// Legal source.
     pub legal_basis: Cite<'e>,
     /// Values compared.
-    pub comparisons: Vec<Comparison<'e>>,
+    pub comparisons: Few<Comparison<'e>>,
     /// Parameters used.
-    pub parameters: Vec<ParamUse<'e>>,
+    pub parameters: Few<ParamUse<'e>>,
     /// Other benefits read.
-    pub depends_on: Vec<Dependency<'e>>,
+    pub depends_on: Few<Dependency<'e>>,
     /// Unknown facts.
-    pub missing: Vec<Cow<'e, str>>,
+    pub missing: Few<Cow<'e, str>>,
     /// What would change a failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counterfactual: Option<Counterfactual<'e>>,
@@ -364,7 +453,7 @@ fn with_index(path: &str, i: u32) -> String {
 /// The fact paths among reasons, in order. The evaluator keeps each reason
 /// once in a set of reasons, and two reasons name the same path only when
 /// they are equal, so the paths come without repeats.
-pub fn missing_paths<'e>(engine: &'e Engine, reasons: &[Reason]) -> Vec<Cow<'e, str>> {
+pub fn missing_paths<'e>(engine: &'e Engine, reasons: &[Reason]) -> Few<Cow<'e, str>> {
     debug_assert!(
         reasons
             .iter()
@@ -372,16 +461,10 @@ pub fn missing_paths<'e>(engine: &'e Engine, reasons: &[Reason]) -> Vec<Cow<'e, 
             .all(|(k, r)| !reasons.get(..k).is_some_and(|before| before.contains(r))),
         "a reason repeated: {reasons:?}"
     );
-    let mut out: Vec<Cow<'e, str>> = Vec::new();
-    for r in reasons {
-        if let Some(p) = reason_path(engine, r) {
-            if out.capacity() == 0 {
-                out.reserve_exact(reasons.len());
-            }
-            out.push(p);
-        }
-    }
-    out
+    reasons
+        .iter()
+        .filter_map(|r| reason_path(engine, r))
+        .collect()
 }
 
 /// Describes a parameter value looked up on a date.
@@ -400,7 +483,12 @@ pub fn param_use(engine: &Engine, pid: ParamId, on: NaiveDate, lang: Lang) -> Op
     })
 }
 
-fn param_uses<'e>(engine: &'e Engine, cx: &Ctx<'_>, v: Versions, lang: Lang) -> Vec<ParamUse<'e>> {
+fn param_uses<'e, C: FromIterator<ParamUse<'e>>>(
+    engine: &'e Engine,
+    cx: &Ctx<'_>,
+    v: Versions,
+    lang: Lang,
+) -> C {
     cx.versions(v)
         .filter_map(|(p, d)| param_use(engine, p, d, lang))
         .collect()
@@ -437,7 +525,7 @@ pub fn explain_benefit<'e>(
     b: &'e Benefit,
     o: &BenefitOutcome,
     lang: Lang,
-) -> Explanation<'e> {
+) -> Box<Explanation<'e>> {
     let outcome = |cx: &Ctx<'_>, k: usize| cx.conditions(o).get(k).copied();
     let mut conditions = Vec::with_capacity(o.conditions.len());
     for (k, c) in b.conditions.iter().enumerate() {
@@ -459,8 +547,8 @@ pub fn explain_benefit<'e>(
                 text: w(lang, Word::NoHigherTier),
                 rule: "",
                 legal_basis: cite(&b.citation, lang),
-                comparisons: Vec::new(),
-                parameters: Vec::new(),
+                comparisons: Few::new(),
+                parameters: Few::new(),
                 depends_on,
                 missing: missing_paths(engine, cx.reasons(co.reasons)),
                 counterfactual: None,
@@ -485,8 +573,9 @@ pub fn explain_benefit<'e>(
         .filter(|n| n.on.is_empty() || n.on.iter().any(|s| s == o.status.as_str()))
         .map(|n| lang.pick(&n.text))
         .collect();
-    Explanation {
-        summary: summary(engine, cx, b, o, lang),
+    let summary = summary(engine, cx, b, o, lang);
+    Box::new(Explanation {
+        summary,
         legal_basis: cite(&b.citation, lang),
         period: PeriodExplanation {
             from: Day(b.from),
@@ -496,7 +585,7 @@ pub fn explain_benefit<'e>(
         conditions,
         amount,
         notes,
-    }
+    })
 }
 
 fn summary(engine: &Engine, cx: &Ctx, b: &Benefit, o: &BenefitOutcome, lang: Lang) -> String {
@@ -690,8 +779,19 @@ pub fn plan(engine: &mut Engine) {
             }
         }
     }
+    let facts = &engine.schema.facts;
+    let mut facts_in_form_order: Vec<FactId> = (0..facts.len() as FactId).collect();
+    facts_in_form_order.sort_by_key(|&f| (facts.get(f as usize).map_or(0, |f| f.order), f));
+    let mut form_rank = vec![0; facts.len()];
+    for (rank, &f) in facts_in_form_order.iter().enumerate() {
+        if let Some(r) = form_rank.get_mut(f as usize) {
+            *r = rank as u32;
+        }
+    }
     engine.shown = ResultPlan {
-        record_paths: engine.schema.facts.iter().map(record_paths).collect(),
+        record_paths: facts.iter().map(record_paths).collect(),
+        facts_in_form_order,
+        form_rank,
         stale: engine
             .params
             .iter()
@@ -1034,6 +1134,32 @@ mod tests {
     }
 
     #[test]
+    fn a_few_holds_its_items_in_order_however_many() {
+        for n in 0..5 {
+            let items: Vec<u32> = (0..n).collect();
+            let collected: Few<u32> = items.iter().copied().collect();
+            let mut pushed = Few::new();
+            for &i in &items {
+                pushed.push(i);
+            }
+            for few in [&collected, &pushed] {
+                assert_eq!(**few, *items);
+                assert_eq!(matches!(few, Few::One(_)), n == 1);
+                assert_eq!(format!("{few:?}"), format!("{items:?}"));
+                assert_eq!(
+                    serde_json::to_string(few).unwrap_or_default(),
+                    serde_json::to_string(&items).unwrap_or_default()
+                );
+                assert_eq!(few.into_iter().count(), items.len());
+            }
+            assert!(collected == pushed);
+        }
+        // A filtered iterator reserves room for all it may yield.
+        let evens: Few<u32> = (0..10).filter(|i| i % 2 == 0).collect();
+        assert!(matches!(&evens, Few::Many(v) if v.capacity() >= 5 && v.len() == 5));
+    }
+
+    #[test]
     fn record_paths_are_written_in_advance_for_the_first_records() {
         let fact = |path: &str, slot| FactDef {
             path: path.into(),
@@ -1057,7 +1183,7 @@ mod tests {
                 record_paths(&fact("h.size", FactSlot::Scalar(0))),
                 record_paths(&fact("h.members[].income", FactSlot::Field(0, 1))),
             ],
-            stale: Vec::new(),
+            ..Default::default()
         };
         assert_eq!(plan.record_path(1, 0), Some("h.members[0].income"));
         assert_eq!(plan.record_path(1, 10), Some("h.members[10].income"));
