@@ -668,6 +668,8 @@ pub struct ResultPlan {
     /// (`household.members[3].monthly_income`) one after the other, and
     /// where each ends.
     pub record_paths: Vec<(String, Vec<u32>)>,
+    /// Per fact: an enum's values that have a label, by symbol.
+    pub enum_labels: Vec<Vec<(Sym, Text)>>,
     /// Per parameter adjusted yearly: its stale-parameter warning in each
     /// language.
     pub stale: Vec<Option<Text>>,

@@ -187,7 +187,26 @@ fn run(base: &str, e: &Entry) -> (Outcome, String, usize) {
         .position(|d| d.name == "probe")
         .expect("the probe definition") as u32;
     let mut cx = Ctx::new(&engine, &facts, false);
-    let outcome = match cx.eval(&Node::Def(id)) {
+    let probe = cx.eval(&Node::Def(id));
+    // Read after a traced run (as explanations read the sides of their
+    // comparisons), the value is the same.
+    let mut traced = Ctx::new(&engine, &facts, true);
+    if traced.run().is_ok() {
+        let text = |cx: &Ctx, v: &Result<V, huimin::eval::EvalError>| match v {
+            Err(err) => format!("error {}", err.code()),
+            Ok(V::Known(v)) => format!("{v:?}"),
+            Ok(V::Unknown(rs)) => format!(
+                "unknown {:?}",
+                cx.reasons(*rs)
+                    .iter()
+                    .map(|r| reason_text(&engine, r))
+                    .collect::<Vec<_>>()
+            ),
+        };
+        let read = traced.value(&Node::Def(id));
+        assert_eq!(text(&traced, &read), text(&cx, &probe), "{}", e.expr);
+    }
+    let outcome = match probe {
         Err(err) => Outcome::EvalError(err.code().to_string()),
         Ok(V::Known(v)) => Outcome::Known(fmt_value(&cx, &v), v),
         Ok(V::Unknown(rs)) => Outcome::Unknown(

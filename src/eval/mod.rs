@@ -333,7 +333,8 @@ impl<'a> Ctx<'a> {
             steps: 0,
             tracing: trace,
             run_start: 0,
-            versions: Vec::new(),
+            // A traced household looks up some sixty parameter versions.
+            versions: Vec::with_capacity(if trace { 128 } else { 0 }),
             reasons: Vec::with_capacity(64),
             selected: Vec::with_capacity(16),
             benefits: Vec::with_capacity(engine.benefits.len()),
@@ -413,6 +414,16 @@ impl<'a> Ctx<'a> {
             Some(e) => Err(*e),
             None => Ok(v),
         }
+    }
+
+    /// Evaluates a node after the run, to show its value: nothing is added
+    /// to the trace, and cached definitions are read in place. (Values do
+    /// not depend on tracing.)
+    pub fn value(&mut self, node: &Node) -> Result<V, EvalError> {
+        let tracing = std::mem::replace(&mut self.tracing, false);
+        let v = self.eval(node);
+        self.tracing = tracing;
+        v
     }
 
     /// Evaluates a node, returning its value, the parameters it used and,

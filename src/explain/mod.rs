@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
-use words::{fill, fill_into, op_word, w};
+use words::{fill_word, fill_word_into, op_word, w};
 pub use words::{Arg, Word};
 
 /// A date as results write it: `2025-03-01`.
@@ -73,15 +73,22 @@ fn push_day(out: &mut String, d: NaiveDate) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Num(pub Decimal);
 
-impl fmt::Display for Num {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Num {
+    /// The decimal written: rounded to two places, trailing zeros dropped.
+    pub fn shown(self) -> Decimal {
         let n = self.0;
         let r = if n.scale() > 2 {
             n.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
         } else {
             n
         };
-        fmt::Display::fmt(&r.normalize(), f)
+        r.normalize()
+    }
+}
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_decimal(f, self.shown())
     }
 }
 
@@ -94,11 +101,101 @@ pub struct Money {
     pub places: u32,
 }
 
-impl fmt::Display for Money {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Money {
+    /// The decimal written: with `places` decimals, at least two.
+    pub fn shown(self) -> Decimal {
         let mut r = self.value;
         r.rescale(self.places.max(2));
-        fmt::Display::fmt(&r, f)
+        r
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_decimal(f, self.shown())
+    }
+}
+
+/// Writes a decimal as its `Display` does, without the formatter's
+/// machinery when no width or precision is asked for.
+fn write_decimal(f: &mut fmt::Formatter<'_>, d: Decimal) -> fmt::Result {
+    let mut buf = DecimalText::new();
+    match (f.width(), f.precision(), buf.write(d)) {
+        (None, None, Some(text)) => f.write_str(text),
+        _ => fmt::Display::fmt(&d, f),
+    }
+}
+
+/// Appends a decimal as its `Display` writes it.
+pub(crate) fn push_decimal(out: &mut String, d: Decimal) {
+    use std::fmt::Write as _;
+    let mut buf = DecimalText::new();
+    match buf.write(d) {
+        Some(text) => out.push_str(text),
+        // Writing to a String cannot fail.
+        None => {
+            let _ = write!(out, "{d}");
+        }
+    }
+}
+
+/// The text of a decimal, as `rust_decimal` writes it, for a mantissa of up
+/// to 64 bits (the numbers of results): the digits, a point before the last
+/// `scale` of them (after a `0` when there is no whole part), `-` before a
+/// negative number (zero too).
+struct DecimalText {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl DecimalText {
+    fn new() -> Self {
+        DecimalText {
+            buf: [0; 64],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    /// Writes the decimal; `None` for a mantissa wider than 64 bits.
+    fn write(&mut self, d: Decimal) -> Option<&str> {
+        let mut m = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
+        let scale = d.scale() as usize;
+        // The digits, least significant first.
+        let mut digits = [0u8; 20];
+        let mut n = 0;
+        while m > 0 {
+            *digits.get_mut(n)? = b'0' + (m % 10) as u8;
+            m /= 10;
+            n += 1;
+        }
+        let digits = digits.get(..n)?;
+        if d.is_sign_negative() {
+            self.push(b'-');
+        }
+        if scale == 0 {
+            if n == 0 {
+                self.push(b'0');
+            }
+            digits.iter().rev().for_each(|&c| self.push(c));
+        } else if n <= scale {
+            self.push(b'0');
+            self.push(b'.');
+            (n..scale).for_each(|_| self.push(b'0'));
+            digits.iter().rev().for_each(|&c| self.push(c));
+        } else {
+            let (fraction, whole) = digits.split_at(scale);
+            whole.iter().rev().for_each(|&c| self.push(c));
+            self.push(b'.');
+            fraction.iter().rev().for_each(|&c| self.push(c));
+        }
+        std::str::from_utf8(self.buf.get(..self.len)?).ok()
     }
 }
 
@@ -387,7 +484,7 @@ fn shown<'e>(
     engine: &'e Engine,
     cx: &Ctx<'_>,
     v: &Val,
-    labels: Option<&'e FactDef>,
+    labels: Option<FactId>,
     lang: Lang,
 ) -> Shown<'e> {
     match v {
@@ -395,7 +492,7 @@ fn shown<'e>(
         Val::Num(n) => Shown::Num(Num(*n)),
         Val::Date(d) => Shown::Date(Day(*d)),
         Val::Sym(s) => Shown::Text(match engine.symbols.get(*s as usize) {
-            Some(t) => Cow::Borrowed(enum_label(labels, t, lang)),
+            Some(t) => Cow::Borrowed(enum_label(engine, labels, *s, lang).unwrap_or(t)),
             // One of the case's own strings (a member id).
             None => Cow::Owned(cx.sym(*s).to_string()),
         }),
@@ -405,17 +502,14 @@ fn shown<'e>(
 }
 
 /// A constant as an explanation shows it.
-fn shown_const<'e>(
-    engine: &'e Engine,
-    c: &Const,
-    labels: Option<&'e FactDef>,
-    lang: Lang,
-) -> Shown<'e> {
+fn shown_const<'e>(engine: &'e Engine, c: &Const, labels: Option<FactId>, lang: Lang) -> Shown<'e> {
     match c {
         Const::Bool(b) => Shown::Bool(*b),
         Const::Num(n) => Shown::Num(Num(*n)),
         Const::Date(d) => Shown::Date(Day(*d)),
-        Const::Sym(s) => Shown::Text(Cow::Borrowed(enum_label(labels, engine.sym(*s), lang))),
+        Const::Sym(s) => Shown::Text(Cow::Borrowed(
+            enum_label(engine, labels, *s, lang).unwrap_or(engine.sym(*s)),
+        )),
     }
 }
 
@@ -528,12 +622,19 @@ pub fn explain_benefit<'e>(
 ) -> Box<Explanation<'e>> {
     let outcome = |cx: &Ctx<'_>, k: usize| cx.conditions(o).get(k).copied();
     let mut conditions = Vec::with_capacity(o.conditions.len());
-    for (k, c) in b.conditions.iter().enumerate() {
-        let Some(co) = outcome(cx, k) else {
-            break;
-        };
-        conditions.push(explain_condition(engine, cx, c, &co, lang));
-    }
+    // Every condition has its outcome (a trace evaluates them all). Built
+    // by `extend` over a known number, each explanation is written where
+    // it stays.
+    let explained = b.conditions.len().min(o.conditions.len());
+    conditions.extend(b.conditions.iter().zip(0..explained).map(|(c, k)| {
+        let co = outcome(cx, k).unwrap_or(ConditionOutcome {
+            truth: Truth::Unknown,
+            reasons: Default::default(),
+            usage: Default::default(),
+            versions: Default::default(),
+        });
+        explain_condition(engine, cx, c, &co, lang)
+    }));
     if !b.higher_tiers.is_empty() {
         if let Some(co) = outcome(cx, b.conditions.len()) {
             let depends_on = b
@@ -598,11 +699,12 @@ fn summary(engine: &Engine, cx: &Ctx, b: &Benefit, o: &BenefitOutcome, lang: Lan
                     value: a,
                     places: b.rounding,
                 };
-                fill(
-                    w(lang, Word::SummaryEligibleAmount),
+                fill_word(
+                    lang,
+                    Word::SummaryEligibleAmount,
                     &[
                         ("up_to", Arg::Text(up_to)),
-                        ("amount", Arg::Show(&amount)),
+                        ("amount", Arg::Decimal(amount.shown())),
                         ("period", Arg::Text(period)),
                     ],
                 )
@@ -627,8 +729,9 @@ fn summary(engine: &Engine, cx: &Ctx, b: &Benefit, o: &BenefitOutcome, lang: Lan
                     );
                 push_joined(out, texts, w(lang, Word::ListSep));
             };
-            fill(
-                w(lang, Word::SummaryIneligible),
+            fill_word(
+                lang,
+                Word::SummaryIneligible,
                 &[("failed", Arg::With(&failed))],
             )
         }
@@ -651,17 +754,19 @@ fn summary(engine: &Engine, cx: &Ctx, b: &Benefit, o: &BenefitOutcome, lang: Lan
             let mut s = String::with_capacity(128);
             s.push_str(w(lang, Word::SummaryUndetermined));
             if missing > 0 {
-                fill_into(
+                fill_word_into(
                     &mut s,
-                    w(lang, Word::SummaryMissing),
+                    lang,
+                    Word::SummaryMissing,
                     &[("n", Arg::Count(missing))],
                 );
             }
             if params().next().is_some() {
                 let list = |out: &mut String| push_joined(out, params(), w(lang, Word::ListSep));
-                fill_into(
+                fill_word_into(
                     &mut s,
-                    w(lang, Word::SummaryUnconfigured),
+                    lang,
+                    Word::SummaryUnconfigured,
                     &[("params", Arg::With(&list))],
                 );
             }
@@ -676,8 +781,9 @@ fn summary(engine: &Engine, cx: &Ctx, b: &Benefit, o: &BenefitOutcome, lang: Lan
                 Some(d) => Arg::Day(d),
                 None => Arg::Text("…"),
             };
-            fill(
-                w(lang, Word::SummaryNotInEffect),
+            fill_word(
+                lang,
+                Word::SummaryNotInEffect,
                 &[("on", on), ("from", Arg::Day(b.from)), ("until", until)],
             )
         }
@@ -707,6 +813,7 @@ pub fn period_word(p: Period, lang: Lang) -> &'static str {
     w(lang, period_key(p))
 }
 
+#[inline(always)]
 fn explain_condition<'e>(
     engine: &'e Engine,
     cx: &mut Ctx<'_>,
@@ -719,7 +826,7 @@ fn explain_condition<'e>(
         .comparisons
         .iter()
         .map(|p| {
-            let labels = p.labels.and_then(|f| engine.schema.fact(f));
+            let labels = p.labels;
             Comparison {
                 left: lang.pick(&p.left_text),
                 actual: side_value(engine, cx, &p.left, labels, lang),
@@ -757,10 +864,47 @@ fn explain_condition<'e>(
     }
 }
 
-/// Works out, once for an engine, what explanations show of each condition
-/// whatever the case: its comparisons with what each side is in each
-/// language, and the benefits it reads ([`ConditionPlan`]).
+/// Works out, once for an engine, what results show whatever the case
+/// ([`ResultPlan`]: record paths, enum labels by symbol, the facts' form
+/// order, stale-parameter warnings) and what explanations show of each
+/// condition: its comparisons with what each side is in each language, and
+/// the benefits it reads ([`ConditionPlan`]).
 pub fn plan(engine: &mut Engine) {
+    let facts = &engine.schema.facts;
+    let mut facts_in_form_order: Vec<FactId> = (0..facts.len() as FactId).collect();
+    facts_in_form_order.sort_by_key(|&f| (facts.get(f as usize).map_or(0, |f| f.order), f));
+    let mut form_rank = vec![0; facts.len()];
+    for (rank, &f) in facts_in_form_order.iter().enumerate() {
+        if let Some(r) = form_rank.get_mut(f as usize) {
+            *r = rank as u32;
+        }
+    }
+    let enum_labels = facts
+        .iter()
+        .map(|f| {
+            f.value_labels
+                .iter()
+                .filter_map(|(value, label)| Some((*engine.sym_index.get(value)?, label.clone())))
+                .collect()
+        })
+        .collect();
+    engine.shown = ResultPlan {
+        record_paths: facts.iter().map(record_paths).collect(),
+        enum_labels,
+        facts_in_form_order,
+        form_rank,
+        stale: engine
+            .params
+            .iter()
+            .map(|p| {
+                let last = p.values.last().filter(|_| p.stale_after.is_some())?;
+                let label = &p.decl.label;
+                Some(in_each_language(|l| {
+                    words_stale(l, l.pick(label), last.from)
+                }))
+            })
+            .collect(),
+    };
     let mut plans = Vec::new();
     for b in &engine.benefits {
         for c in &b.conditions {
@@ -779,31 +923,6 @@ pub fn plan(engine: &mut Engine) {
             }
         }
     }
-    let facts = &engine.schema.facts;
-    let mut facts_in_form_order: Vec<FactId> = (0..facts.len() as FactId).collect();
-    facts_in_form_order.sort_by_key(|&f| (facts.get(f as usize).map_or(0, |f| f.order), f));
-    let mut form_rank = vec![0; facts.len()];
-    for (rank, &f) in facts_in_form_order.iter().enumerate() {
-        if let Some(r) = form_rank.get_mut(f as usize) {
-            *r = rank as u32;
-        }
-    }
-    engine.shown = ResultPlan {
-        record_paths: facts.iter().map(record_paths).collect(),
-        facts_in_form_order,
-        form_rank,
-        stale: engine
-            .params
-            .iter()
-            .map(|p| {
-                let last = p.values.last().filter(|_| p.stale_after.is_some())?;
-                let label = &p.decl.label;
-                Some(in_each_language(|l| {
-                    words_stale(l, l.pick(label), last.from)
-                }))
-            })
-            .collect(),
-    };
 }
 
 /// A record field's paths for the first records, one after the other, and
@@ -848,7 +967,7 @@ fn plan_comparisons(engine: &Engine, node: &Node, out: &mut Vec<ComparisonPlan>,
         }
         Node::Bin(op, a, b) if op.is_comparison() => {
             let label_fact = enum_fact(engine, a).or_else(|| enum_fact(engine, b));
-            let labels = label_fact.and_then(|f| engine.schema.fact(f));
+            let labels = label_fact;
             let side = |n: &Node, lang: Lang| match n {
                 Node::Const(c) => shown_const(engine, c, labels, lang).to_string(),
                 _ => describe(engine, n, lang).into_owned(),
@@ -864,7 +983,7 @@ fn plan_comparisons(engine: &Engine, node: &Node, out: &mut Vec<ComparisonPlan>,
         }
         Node::In(x, items) => {
             let label_fact = enum_fact(engine, x);
-            let labels = label_fact.and_then(|f| engine.schema.fact(f));
+            let labels = label_fact;
             let list = |lang: Lang| {
                 let shown: Vec<String> = items
                     .iter()
@@ -944,21 +1063,24 @@ fn enum_fact(engine: &Engine, n: &Node) -> Option<FactId> {
 }
 
 /// An enum value with its label in the language (`severe` → `重度`).
-fn enum_label<'e>(fact: Option<&'e FactDef>, value: &'e str, lang: Lang) -> &'e str {
-    match fact.and_then(|f| f.value_labels.get(value)) {
-        Some(label) => lang.pick(label),
-        None => value,
-    }
+/// `None` when the value has no label.
+fn enum_label(engine: &Engine, fact: Option<FactId>, value: Sym, lang: Lang) -> Option<&str> {
+    let labels = engine.shown.enum_labels.get(fact? as usize)?;
+    let (_, label) = labels.iter().find(|(s, _)| *s == value)?;
+    Some(lang.pick(label))
 }
 
 fn side_value<'e>(
     engine: &'e Engine,
     cx: &mut Ctx<'_>,
     n: &Node,
-    labels: Option<&'e FactDef>,
+    labels: Option<FactId>,
     lang: Lang,
 ) -> Option<Shown<'e>> {
-    match cx.eval(n) {
+    if let Node::Const(c) = n {
+        return Some(shown_const(engine, c, labels, lang));
+    }
+    match cx.value(n) {
         Ok(V::Known(v)) => Some(shown(engine, cx, &v, labels, lang)),
         _ => None,
     }
@@ -995,11 +1117,12 @@ pub fn describe<'e>(engine: &'e Engine, n: &Node, lang: Lang) -> Cow<'e, str> {
                 .unwrap_or_default()
         )),
         Node::Call(ScalarFn::AddMonths, args) => match (args.first(), args.get(1)) {
-            (Some(d), Some(Node::Const(Const::Num(m)))) => Cow::Owned(fill(
-                w(lang, Word::PlusMonths),
+            (Some(d), Some(Node::Const(Const::Num(m)))) => Cow::Owned(fill_word(
+                lang,
+                Word::PlusMonths,
                 &[
                     ("date", Arg::Text(&describe(engine, d, lang))),
-                    ("n", Arg::Show(&Num(*m))),
+                    ("n", Arg::Decimal(Num(*m).shown())),
                 ],
             )),
             _ => Cow::Borrowed(w(lang, Word::Computed)),
@@ -1027,7 +1150,7 @@ fn counterfactual<'e>(
     if !matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
         return None;
     }
-    let (Ok(V::Known(Val::Num(x))), Ok(V::Known(Val::Num(t)))) = (cx.eval(a), cx.eval(b)) else {
+    let (Ok(V::Known(Val::Num(x))), Ok(V::Known(Val::Num(t)))) = (cx.value(a), cx.value(b)) else {
         return None;
     };
     // The condition is one comparison: its plan describes the left side.
@@ -1037,13 +1160,14 @@ fn counterfactual<'e>(
         (None, None) => "",
     };
     let (threshold, actual) = (Num(t), Num(x));
-    let text = fill(
-        w(lang, Word::Counterfactual),
+    let text = fill_word(
+        lang,
+        Word::Counterfactual,
         &[
             ("subject", Arg::Text(subject)),
             ("op", Arg::Text(op_word(lang, *op))),
-            ("threshold", Arg::Show(&threshold)),
-            ("actual", Arg::Show(&actual)),
+            ("threshold", Arg::Decimal(threshold.shown())),
+            ("actual", Arg::Decimal(actual.shown())),
         ],
     );
     Some(Counterfactual {
@@ -1079,9 +1203,10 @@ pub fn param_unconfigured_message(lang: Lang, p: &Parameter, on: NaiveDate) -> S
     let template = w(lang, Word::ParameterUnconfigured);
     let mut out =
         String::with_capacity(template.len() + label.len() + note.map_or(0, |n| n.len() + 2) + 8);
-    fill_into(
+    fill_word_into(
         &mut out,
-        template,
+        lang,
+        Word::ParameterUnconfigured,
         &[("param", Arg::Text(label)), ("on", Arg::Day(on))],
     );
     if let Some(note) = note {
@@ -1093,8 +1218,9 @@ pub fn param_unconfigured_message(lang: Lang, p: &Parameter, on: NaiveDate) -> S
 
 /// The stale-parameter warning.
 pub fn words_stale(lang: Lang, param: &str, from: NaiveDate) -> String {
-    fill(
-        w(lang, Word::StaleParameter),
+    fill_word(
+        lang,
+        Word::StaleParameter,
         &[("param", Arg::Text(param)), ("from", Arg::Day(from))],
     )
 }
@@ -1131,6 +1257,60 @@ mod tests {
         );
         assert_eq!(with_index("a[].b[].c", 10), "a[10].b[].c");
         assert_eq!(with_index("a.b", 1), "a.b");
+    }
+
+    #[test]
+    fn decimals_are_written_as_rust_decimal_writes_them() {
+        let mut values: Vec<Decimal> = Vec::new();
+        for m in [
+            0i64,
+            1,
+            5,
+            9,
+            10,
+            99,
+            100,
+            790,
+            12345,
+            1_000_000_007,
+            i64::MAX,
+            -1,
+            -790,
+            -12345,
+        ] {
+            for scale in [0u32, 1, 2, 3, 5, 10, 19, 20, 28] {
+                values.push(Decimal::new(m, scale));
+            }
+        }
+        values.push(Decimal::MAX);
+        values.push(Decimal::MIN);
+        values.push(Decimal::from_i128_with_scale(u64::MAX as i128, 2));
+        values.push(Decimal::from_i128_with_scale(u64::MAX as i128 + 1, 2));
+        let mut negative_zero = Decimal::new(0, 2);
+        negative_zero.set_sign_negative(true);
+        values.push(negative_zero);
+        for d in values {
+            let mut out = String::from(">");
+            push_decimal(&mut out, d);
+            assert_eq!(out, format!(">{d}"), "{d:?}");
+            assert_eq!(Num(d).to_string(), Num(d).shown().to_string());
+            let money = Money {
+                value: d,
+                places: 2,
+            };
+            assert_eq!(money.to_string(), money.shown().to_string());
+        }
+        // Width and precision still apply.
+        assert_eq!(format!("{:>8}", Num(Decimal::new(15, 1))), "     1.5");
+        assert_eq!(
+            Money {
+                value: Decimal::new(790, 0),
+                places: 0
+            }
+            .to_string(),
+            "790.00"
+        );
+        assert_eq!(Num(Decimal::new(12345, 3)).to_string(), "12.35");
     }
 
     #[test]

@@ -120,6 +120,8 @@ pub enum Arg<'a> {
     Day(NaiveDate),
     /// A count.
     Count(usize),
+    /// A decimal, as written by its `Display`.
+    Decimal(rust_decimal::Decimal),
     /// Anything else that displays itself.
     Show(&'a dyn fmt::Display),
     /// Text written straight into the result.
@@ -138,6 +140,7 @@ impl Arg<'_> {
             Arg::Count(n) => {
                 let _ = write!(out, "{n}");
             }
+            Arg::Decimal(d) => super::push_decimal(out, d),
             Arg::Show(v) => {
                 let _ = write!(out, "{v}");
             }
@@ -148,6 +151,7 @@ impl Arg<'_> {
 
 /// Fills a template's `{name}` slots with values, in one pass and one
 /// allocation. A slot with no value is kept as written.
+#[cfg(test)]
 pub fn fill(template: &str, args: &[(&str, Arg)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     fill_into(&mut out, template, args);
@@ -156,31 +160,94 @@ pub fn fill(template: &str, args: &[(&str, Arg)]) -> String {
 
 /// [`fill`], appending to `out`.
 pub fn fill_into(out: &mut String, template: &str, args: &[(&str, Arg)]) {
-    let mut rest = template;
-    // Slots are ASCII braces, so byte positions are character boundaries.
-    while let Some(open) = rest.bytes().position(|b| b == b'{') {
-        let (before, tail) = rest.split_at(open);
-        out.push_str(before);
-        let slot = tail
-            .bytes()
-            .position(|b| b == b'}')
-            .and_then(|close| Some((tail.get(1..close)?, close)));
-        let value = slot.and_then(|(name, close)| {
-            let (_, v) = args.iter().find(|(n, _)| *n == name)?;
-            Some((v, close))
-        });
-        match value {
-            Some((v, close)) => {
-                v.push_to(out);
-                rest = tail.get(close + 1..).unwrap_or("");
-            }
-            None => {
-                out.push('{');
-                rest = tail.get(1..).unwrap_or("");
+    for piece in pieces(template) {
+        push_piece(out, piece, args);
+    }
+}
+
+/// [`fill`] with one of the engine's words as the template, appending to
+/// `out`. The words are split into pieces once, when first filled.
+pub fn fill_word_into(out: &mut String, lang: Lang, word: Word, args: &[(&str, Arg)]) {
+    static PIECES: std::sync::OnceLock<Vec<Vec<Piece<'static>>>> = std::sync::OnceLock::new();
+    let all = PIECES.get_or_init(|| {
+        WORDS
+            .iter()
+            .flat_map(|texts| texts.iter().map(|t| pieces(t).collect()))
+            .collect()
+    });
+    match all.get(word as usize * 3 + lang.index()) {
+        Some(pieces) => {
+            for piece in pieces {
+                push_piece(out, *piece, args);
             }
         }
+        None => fill_into(out, w(lang, word), args),
     }
-    out.push_str(rest);
+}
+
+/// [`fill_word_into`] into a new string.
+pub fn fill_word(lang: Lang, word: Word, args: &[(&str, Arg)]) -> String {
+    let mut out = String::with_capacity(w(lang, word).len() + 32);
+    fill_word_into(&mut out, lang, word, args);
+    out
+}
+
+/// A piece of a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece<'t> {
+    /// Text as written (a `{` that opens no slot included).
+    Text(&'t str),
+    /// A slot's name.
+    Slot(&'t str),
+}
+
+/// A template's pieces, in order. A slot is a name between braces with no
+/// brace in it; any other brace is text.
+fn pieces(template: &str) -> impl Iterator<Item = Piece<'_>> {
+    let mut rest = template;
+    let mut slot_next = None;
+    std::iter::from_fn(move || {
+        if let Some(name) = slot_next.take() {
+            return Some(Piece::Slot(name));
+        }
+        if rest.is_empty() {
+            return None;
+        }
+        // Braces are ASCII, so byte positions are character boundaries.
+        let bytes = rest.as_bytes();
+        let mut from = 0;
+        while let Some(open) = bytes.get(from..)?.iter().position(|&b| b == b'{') {
+            let open = from + open;
+            let after = bytes.get(open + 1..)?;
+            match after.iter().position(|&b| b == b'{' || b == b'}') {
+                Some(k) if after.get(k) == Some(&b'}') => {
+                    let text = rest.get(..open)?;
+                    slot_next = Some(rest.get(open + 1..open + 1 + k)?);
+                    rest = rest.get(open + k + 2..)?;
+                    return Some(Piece::Text(text));
+                }
+                _ => from = open + 1,
+            }
+        }
+        let text = rest;
+        rest = "";
+        Some(Piece::Text(text))
+    })
+    .filter(|p| *p != Piece::Text(""))
+}
+
+fn push_piece(out: &mut String, piece: Piece, args: &[(&str, Arg)]) {
+    match piece {
+        Piece::Text(t) => out.push_str(t),
+        Piece::Slot(name) => match args.iter().find(|(n, _)| *n == name) {
+            Some((_, v)) => v.push_to(out),
+            None => {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
+        },
+    }
 }
 
 /// How an operator reads in a counterfactual.
@@ -241,5 +308,51 @@ mod tests {
         let mut out = String::from("x");
         fill_into(&mut out, "-{n}-", &[("n", Arg::Count(10))]);
         assert_eq!(out, "x-10-");
+        assert_eq!(fill("{a}{b}", &[("b", Arg::Text("B"))]), "{a}B");
+        assert_eq!(fill("{}", &[("", Arg::Text("E"))]), "E");
+        assert_eq!(fill("{ {a} }", &[("a", Arg::Text("A"))]), "{ A }");
+        assert_eq!(fill("{{a}}", &[("a", Arg::Text("A"))]), "{A}");
+        assert_eq!(fill("{{a}}", &[]), "{{a}}");
+    }
+
+    #[test]
+    fn templates_split_into_text_and_slots() {
+        let all: Vec<Piece> = pieces("若{subject}{op} {threshold}（{").collect();
+        assert_eq!(
+            all,
+            [
+                Piece::Text("若"),
+                Piece::Slot("subject"),
+                Piece::Slot("op"),
+                Piece::Text(" "),
+                Piece::Slot("threshold"),
+                Piece::Text("（{"),
+            ]
+        );
+        assert_eq!(pieces("").count(), 0);
+    }
+
+    #[test]
+    fn a_word_fills_as_its_text_does() {
+        let args = [
+            ("param", Arg::Text("P")),
+            ("on", Arg::Count(3)),
+            ("from", Arg::Text("F")),
+            ("subject", Arg::Text("S")),
+        ];
+        for word in [
+            Word::ParameterUnconfigured,
+            Word::StaleParameter,
+            Word::Counterfactual,
+            Word::Age,
+        ] {
+            for lang in [Lang::Zh, Lang::En, Lang::Ja] {
+                assert_eq!(fill_word(lang, word, &args), fill(w(lang, word), &args));
+            }
+        }
+        assert_eq!(
+            fill_word(Lang::En, Word::StaleParameter, &args),
+            "parameter `P` was last set from F, more than 15 months before the as-of date; it may have changed"
+        );
     }
 }
