@@ -106,12 +106,11 @@ fn check_values(engine: &Engine, c: &Case) -> Vec<String> {
     if c.values.is_empty() {
         return out;
     }
-    let json = input::parse_json(&c.json).unwrap();
     let as_of = c
         .as_of
         .as_deref()
         .map(|s| huimin::check::parse_date(s).unwrap());
-    let facts = match input::decode(engine, &json, as_of) {
+    let facts = match input::decode_text(engine, &c.json, as_of) {
         Ok(f) => f,
         Err(d) => return vec![format!("not decoded: {d:?}")],
     };
@@ -209,6 +208,38 @@ fn a_list_longer_than_the_limit_is_refused() {
 }
 
 #[test]
+fn a_unique_value_twice_in_a_long_list_is_found() {
+    // Short lists are compared record by record, long ones by text: both
+    // find every record that repeats an earlier one's value.
+    let engine = toy();
+    for len in [3usize, 32, 33, 200] {
+        let books: Vec<String> = (0..len)
+            .map(|i| {
+                let id = if i % 7 == 2 && i > 0 {
+                    format!("b{}", i - 1)
+                } else {
+                    format!("b{i}")
+                };
+                format!("{{\"id\": \"{id}\"}}")
+            })
+            .collect();
+        let json = format!(
+            "{{\"as_of\": \"2024-06-01\", \"patron\": {{\"books\": [{}]}}}}",
+            books.join(", ")
+        );
+        let want: Vec<String> = (0..len)
+            .filter(|i| i % 7 == 2 && *i > 0)
+            .map(|i| format!("input.duplicate_value@patron.books[{i}].id"))
+            .collect();
+        let got: Vec<String> = match api::evaluate_text(&engine, &json, settings(None)) {
+            Ok(_) => Vec::new(),
+            Err(diags) => diags.iter().map(key).collect(),
+        };
+        assert_eq!(got, want, "{len} records");
+    }
+}
+
+#[test]
 fn a_case_larger_than_the_limit_is_refused() {
     let engine = toy();
     let padding = " ".repeat(input::MAX_CASE_BYTES);
@@ -249,4 +280,118 @@ fn deep_nesting_is_an_error_value_never_a_crash() {
     assert_eq!(codes(&scalar), ["input.wrong_type@patron.resident"]);
     // Unbalanced nesting is not JSON.
     assert_eq!(codes(&"[".repeat(200_000)), ["input.not_json"]);
+    // Objects nest as deep, where an object, a list's record or a record's
+    // field is declared, or nothing.
+    let objects = |depth: usize| format!("{}1{}", "{\"a\": ".repeat(depth), "}".repeat(depth));
+    let object = format!(
+        "{{\"as_of\": \"2024-06-01\", \"patron\": {}}}",
+        deep(200_000)
+    );
+    assert_eq!(codes(&object), ["input.wrong_type@patron"]);
+    let field = format!(
+        "{{\"as_of\": \"2024-06-01\", \"patron\": {{\"books\": [{{\"id\": {}}}]}}}}",
+        objects(100_000)
+    );
+    assert_eq!(codes(&field), ["input.wrong_type@patron.books[0].id"]);
+    let unknown = format!(
+        "{{\"as_of\": \"2024-06-01\", \"shelf\": {}, \"patron\": {{\"resdent\": {}}}}}",
+        objects(100_000),
+        deep(100_000)
+    );
+    assert_eq!(
+        codes(&unknown),
+        [
+            "input.unknown_field@shelf",
+            "input.unknown_field@patron.resdent"
+        ]
+    );
+    // Deep down, a bracket that closes the wrong kind is not JSON.
+    let crossed = format!(
+        "{{\"as_of\": \"2024-06-01\", \"shelf\": {}1{}]}}",
+        "{\"a\": [".repeat(100_000),
+        "]}".repeat(99_999)
+    );
+    assert_eq!(codes(&crossed), ["input.not_json"]);
+}
+
+/// A case with something of everything the JSON reader reads: escapes, a
+/// surrogate pair, exponents, `null`, nested records.
+const FULL: &str = r#"{"as_of": "2024-06-01", "patron": {"resident": true, "kind": "stud\u0065nt", "birth_date": "2000-01-31", "delivery_cost": 12.5e0, "books": [{"id": "\ud83d\udcda", "pages": 120, "returned_late": false}, {"id": "b\"2\\", "pages": 1e2, "returned_late": null}, {"id": "c", "pages": 5000}]}}"#;
+
+#[test]
+fn a_case_cut_short_anywhere_is_not_json_at_its_end() {
+    let engine = toy();
+    let pretty = serde_json::to_string_pretty(&input::parse_json(FULL).unwrap()).unwrap();
+    for text in [FULL, pretty.as_str()] {
+        assert!(api::evaluate_text(&engine, text, settings(None)).is_ok());
+        for cut in 0..text.len() {
+            let Some(head) = text.get(..cut) else {
+                continue;
+            };
+            let diags = api::evaluate_text(&engine, head, settings(None)).unwrap_err();
+            let got: Vec<String> = diags.iter().map(key).collect();
+            assert_eq!(got, ["input.not_json"], "cut at {cut}: {head}");
+            // The place named is the end of the text, in bytes.
+            let line = 1 + head.matches('\n').count();
+            let column = cut - head.rfind('\n').map_or(0, |i| i + 1);
+            let at = format!(" at line {line} column {column}");
+            assert!(
+                diags[0].message.ends_with(&at),
+                "{at}: {}",
+                diags[0].message
+            );
+            assert!(diags.iter().all(|d| style(d).is_empty()), "{diags:#?}");
+        }
+    }
+}
+
+#[test]
+fn a_case_reads_the_same_however_it_is_written() {
+    let engine = toy();
+    let result = |text: &str| {
+        let r = api::evaluate_text(&engine, text, settings(None));
+        serde_json::to_string(&r.unwrap_or_else(|d| panic!("{text}: {d:#?}"))).unwrap()
+    };
+    let want = result(FULL);
+    // Whitespace of every kind between the tokens, none at all, and other
+    // escapes (or none) for the same characters.
+    let spread = FULL
+        .replace(", ", " ,\r\n\t")
+        .replace(": ", "\n:  ")
+        .replace('{', "{\n ")
+        .replace('}', "\t}\r\n");
+    let tight = FULL.replace(", ", ",").replace(": ", ":");
+    let escapes = FULL
+        .replace("stud\\u0065nt", "student")
+        .replace("\\ud83d\\udcda", "📚")
+        .replace("\"resident\"", "\"r\\u0065sid\\u0065nt\"")
+        .replace("\"c\"", "\"\\u0063\"");
+    assert_ne!(escapes, FULL);
+    let facts = |text: &str| format!("{:?}", input::decode_text(&engine, text, None).unwrap());
+    for text in [spread.as_str(), tight.as_str(), escapes.as_str()] {
+        assert_eq!(result(text), want, "{text}");
+        assert_eq!(facts(text), facts(FULL), "{text}");
+    }
+}
+
+#[test]
+fn the_not_json_message_names_the_line_and_column() {
+    let engine = toy();
+    let text = "{\n  \"as_of\": \"2024-06-01\",\n  \"patron\": {\"resident\": tru}\n}";
+    let diags = api::evaluate_text(&engine, text, settings(None)).unwrap_err();
+    assert_eq!(diags.len(), 1);
+    assert_eq!(
+        diags[0].message,
+        "the case is not valid JSON: expected ident at line 3 column 29"
+    );
+    let raw_tab = "{\"as_of\": \"2024-06-01\", \"patron\": {\"books\": [{\"id\": \"a\tb\"}]}}";
+    let diags = api::evaluate_text(&engine, raw_tab, settings(None)).unwrap_err();
+    assert_eq!(
+        diags.iter().map(key).collect::<Vec<_>>(),
+        ["input.not_json"]
+    );
+    assert!(diags[0].message.contains("control character"), "{diags:?}");
+    // DEL and characters beyond ASCII are no control characters.
+    let del = "{\"as_of\": \"2024-06-01\", \"patron\": {\"books\": [{\"id\": \"a\u{7f}图书\"}]}}";
+    assert!(api::evaluate_text(&engine, del, settings(None)).is_ok());
 }

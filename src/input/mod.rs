@@ -5,22 +5,28 @@
 //! case is collected, each with the path of the field; only text that is not
 //! JSON stops it. A field left out or `null` is unknown; a field no pack
 //! declares is an error, so that a typo never turns into "unknown".
+//!
+//! The text is read by a strict JSON reader of our own (`json.rs`), pulled
+//! by the decoder key by key; numbers are taken exactly as written (`0.10`
+//! is 0.10, a 24-digit integer keeps its digits).
 
 mod err;
+mod json;
+#[cfg(test)]
+mod oracle;
 
 pub use err::InputError;
 
-use crate::check::{edit_distance, parse_date, parse_decimal};
+use crate::check::{edit_distance, parse_date};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
     Engine, FactDef, FactId, FactSlot, FactType, Keys, ObjectShape, ShapeChild, Sym, Val,
 };
 use chrono::NaiveDate;
+use json::{Kind, Reader, Scalar, Syntax};
 use rust_decimal::Decimal;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// The largest case accepted, in bytes of JSON.
 pub const MAX_CASE_BYTES: usize = 1024 * 1024;
@@ -133,6 +139,15 @@ fn not_json(e: &serde_json::Error) -> Diagnostic {
     )
 }
 
+fn not_json_at(text: &str, e: Syntax) -> Diagnostic {
+    diag(
+        InputError::NotJson {
+            message: e.message(text),
+        },
+        "",
+    )
+}
+
 fn diag(e: InputError, path: &str) -> Diagnostic {
     let d = Diagnostic::new(e.code(), e.to_string()).with_help(e.help());
     if path.is_empty() {
@@ -153,19 +168,19 @@ pub fn decode_text(
         return Err(vec![too_large()]);
     }
     let mut d = Decoder::new(engine);
-    let mut de = serde_json::Deserializer::from_str(text);
-    // serde_json limits nesting (128 levels), so a deep text is an error,
-    // not a stack overflow.
-    CaseSeed(&mut d)
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(|e| vec![not_json(&e)])?;
+    d.orders = Orders::lately();
+    let mut r = Reader::new(text);
+    let shape = &engine.schema.shape;
+    let read = d.object(&mut r, shape, true).and_then(|()| r.end());
+    std::mem::take(&mut d.orders).keep();
+    read.map_err(|e| vec![not_json_at(text, e)])?;
     d.finish(as_of)
 }
 
 /// Decodes a case given as a JSON tree. `as_of` overrides the case's own
 /// `as_of`. (The tree is read as its JSON text: one decoder, which the
-/// WebAssembly build then holds once.)
+/// WebAssembly build then holds once. A tree's numbers are `serde_json`'s,
+/// so a fraction is the shortest form of its `f64`: `0.10` reads as 0.1.)
 pub fn decode(
     engine: &Engine,
     case: &Json,
@@ -181,36 +196,17 @@ enum Seg<'e> {
     Index(usize),
 }
 
-/// What a JSON value is, for "expected …, found …".
-#[derive(Clone, Copy)]
-enum Kind {
-    Null,
-    Bool,
-    Number,
-    String,
-    List,
-    Object,
-}
-
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Null => "null",
-            Kind::Bool => "a boolean",
-            Kind::Number => "a number",
-            Kind::String => "a string",
-            Kind::List => "a list",
-            Kind::Object => "an object",
-        }
-    }
-}
-
 struct Decoder<'e> {
     engine: &'e Engine,
     errors: Vec<Diagnostic>,
     facts: Facts,
     /// Where the decoder is; turned into text only for an error.
     path: Vec<Seg<'e>>,
+    /// The key of the scalar value being read, after `path` (kept apart,
+    /// so that a value pushes nothing).
+    leaf: &'e str,
+    /// The order in which objects of each shape gave their keys lately.
+    orders: Orders,
     /// The case's own `as_of`.
     as_of: Option<NaiveDate>,
     /// An error already says why there is no as-of date (it is wrong, or
@@ -234,9 +230,11 @@ impl<'e> Decoder<'e> {
                 sym_base: engine.symbols.len() as Sym,
             },
             path: Vec::with_capacity(8),
+            leaf: "",
+            orders: Orders::default(),
             as_of: None,
             as_of_explained: false,
-            dates: Vec::new(),
+            dates: Vec::with_capacity(8),
         }
     }
 
@@ -281,6 +279,12 @@ impl<'e> Decoder<'e> {
                 }
                 Seg::Index(i) => out.push_str(&format!("[{i}]")),
             }
+        }
+        if !self.leaf.is_empty() {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(self.leaf);
         }
         out
     }
@@ -334,16 +338,17 @@ impl<'e> Decoder<'e> {
         record: Option<u32>,
         v: Scalar<'_>,
     ) -> Option<Val> {
-        if let Scalar::Null = v {
+        let found = v.kind();
+        if found == Kind::Null {
             return None;
         }
         match &def.ty {
             FactType::Bool => match v {
                 Scalar::Bool(b) => Some(Val::Bool(b)),
-                other => self.wrong_none("true or false", other.kind()),
+                _ => self.wrong_none("true or false", found),
             },
             FactType::Date => match v {
-                Scalar::Str(s) => match parse_date(s) {
+                Scalar::Str(s) => match parse_date(&s) {
                     Some(d) => {
                         if def.not_after_as_of {
                             self.dates.push((fid, record, d));
@@ -352,48 +357,47 @@ impl<'e> Decoder<'e> {
                     }
                     None => {
                         self.error(InputError::BadDate {
-                            text: s.to_string(),
+                            text: s.into_owned(),
                         });
                         None
                     }
                 },
-                other => self.wrong_none("a date string", other.kind()),
+                _ => self.wrong_none("a date string", found),
             },
             FactType::Enum(values) => match v {
-                Scalar::Str(s) => match values.iter().position(|x| x == s) {
+                Scalar::Str(s) => match values.iter().position(|x| *x == s) {
                     Some(k) => def.symbols.get(k).map(|&sym| Val::Sym(sym)),
                     None => {
                         self.error(InputError::BadEnumValue {
-                            value: s.to_string(),
+                            value: s.into_owned(),
                             allowed: values.clone(),
                         });
                         None
                     }
                 },
-                other => self.wrong_none("a string", other.kind()),
+                _ => self.wrong_none("a string", found),
             },
             FactType::String => match v {
-                Scalar::Str(s) => Some(Val::Sym(self.facts.intern(self.engine, s))),
-                other => self.wrong_none("a string", other.kind()),
+                Scalar::Str(s) => Some(Val::Sym(self.facts.intern(self.engine, &s))),
+                _ => self.wrong_none("a string", found),
             },
             FactType::Integer | FactType::Decimal | FactType::Ratio | FactType::Money => {
                 let integer = def.ty == FactType::Integer;
                 let n = match v {
-                    Scalar::Int(n) => Some(n),
-                    Scalar::Float(f) => float_decimal(f),
-                    Scalar::Str(s) if !integer => parse_decimal(s.trim()),
-                    other => {
+                    Scalar::Num(n) => n,
+                    Scalar::Str(s) if !integer => json::plain_decimal(trim(&s)),
+                    _ => {
                         let expected = if integer {
                             "a whole number"
                         } else {
                             "a number or a decimal string"
                         };
-                        return self.wrong_none(expected, other.kind());
+                        return self.wrong_none(expected, found);
                     }
                 };
                 match n {
                     Some(n) => self.check_number(def, n),
-                    None => self.wrong_none("a decimal number", v.kind()),
+                    None => self.wrong_none("a decimal number", found),
                 }
             }
             FactType::List => None,
@@ -412,8 +416,9 @@ impl<'e> Decoder<'e> {
             });
             return None;
         }
-        let negative_allowed = def.min.is_some_and(|m| m < Decimal::ZERO);
-        if n < Decimal::ZERO
+        let negative = |m: &Decimal| m.is_sign_negative() && !m.is_zero();
+        let negative_allowed = def.min.as_ref().is_some_and(negative);
+        if negative(&n)
             && !negative_allowed
             && matches!(def.ty, FactType::Money | FactType::Integer)
         {
@@ -445,15 +450,26 @@ impl<'e> Decoder<'e> {
             if !engine.schema.fact(fid).is_some_and(|f| f.unique) {
                 continue;
             }
+            // Two values have the same text exactly when they are equal: a
+            // text is one symbol (the packs' or the case's), and a number's
+            // text is its normalised form.
             let mut seen: BTreeMap<String, usize> = BTreeMap::new();
             for i in 0..list.len() {
-                if let Some(v) = list.get(i, idx) {
-                    let text = val_text(engine, &self.facts, &v);
-                    if seen.insert(text.clone(), i as usize).is_some() {
-                        let path = format!("{}[{i}].{name}", self.path_text());
-                        self.errors
-                            .push(diag(InputError::DuplicateValue { value: text }, &path));
-                    }
+                let Some(v) = list.get(i, idx) else {
+                    continue;
+                };
+                let again = if list.len() <= 32 {
+                    (0..i).any(|j| list.get(j, idx) == Some(v))
+                } else {
+                    // Long lists: by text, in a map.
+                    seen.insert(val_text(engine, &self.facts, &v), i as usize)
+                        .is_some()
+                };
+                if again {
+                    let value = val_text(engine, &self.facts, &v);
+                    let path = format!("{}[{i}].{name}", self.path_text());
+                    self.errors
+                        .push(diag(InputError::DuplicateValue { value }, &path));
                 }
             }
         }
@@ -462,7 +478,7 @@ impl<'e> Decoder<'e> {
                 let found = (0..list.len())
                     .filter(|&i| {
                         list.get(i, idx)
-                            .is_some_and(|v| val_text(engine, &self.facts, &v) == rule.value)
+                            .is_some_and(|v| val_is(engine, &self.facts, &v, &rule.value))
                     })
                     .count();
                 if found != 1 {
@@ -486,13 +502,6 @@ fn fact_path(engine: &Engine, fid: FactId, record: Option<u32>) -> String {
     }
 }
 
-/// A JSON number that is not an integer, by its shortest decimal form
-/// (`0.1` is 0.1), never its binary expansion.
-fn float_decimal(f: f64) -> Option<Decimal> {
-    let text = serde_json::Number::from_f64(f)?.to_string();
-    parse_decimal(&text).or_else(|| Decimal::from_scientific(&text).ok())
-}
-
 fn val_text(engine: &Engine, facts: &Facts, v: &Val) -> String {
     match v {
         Val::Sym(s) => facts.sym(engine, *s).to_string(),
@@ -503,250 +512,357 @@ fn val_text(engine: &Engine, facts: &Facts, v: &Val) -> String {
     }
 }
 
-// ---- reading JSON ----------------------------------------------------------
+/// `s` without white space at either end (`str::trim`), looked for only
+/// when an end is not a printable ASCII character.
+#[inline]
+fn trim(s: &str) -> &str {
+    let printable = |c: Option<&u8>| c.is_some_and(|&c| c > b' ' && c < 0x7f);
+    if printable(s.as_bytes().first()) && printable(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// Whether a value's text is `text` (without writing it, for a symbol or a
+/// boolean).
+fn val_is(engine: &Engine, facts: &Facts, v: &Val, text: &str) -> bool {
+    match v {
+        Val::Sym(s) => facts.sym(engine, *s) == text,
+        Val::Bool(b) => text == if *b { "true" } else { "false" },
+        _ => val_text(engine, facts, v) == text,
+    }
+}
+
+// ---- reading the case ------------------------------------------------------
 //
-// Serde visitors that never fail on what the case says (that becomes a
-// diagnostic and the value is skipped); they fail only when the text is not
-// JSON.
+// The decoder pulls from the JSON reader what the case shape expects; what
+// the case says wrong becomes a diagnostic and the value is skipped. Only
+// text that is not JSON stops it (the reader's `Syntax`). It recurses only
+// as deep as the case shape; whatever lies deeper is skipped by the reader.
 
-/// A JSON scalar, or what kind of non-scalar it was (consumed).
-#[derive(Clone, Copy)]
-enum Scalar<'a> {
-    Null,
-    Bool(bool),
-    Int(Decimal),
-    Float(f64),
-    Str(&'a str),
-    Other(Kind),
-}
-
-impl Scalar<'_> {
-    fn kind(self) -> Kind {
-        match self {
-            Scalar::Null => Kind::Null,
-            Scalar::Bool(_) => Kind::Bool,
-            Scalar::Int(_) | Scalar::Float(_) => Kind::Number,
-            Scalar::Str(_) => Kind::String,
-            Scalar::Other(k) => k,
+impl<'e> Decoder<'e> {
+    /// An object of the case file: the whole case (`top`, with `as_of`) or
+    /// a nested one.
+    fn object(
+        &mut self,
+        r: &mut Reader<'_>,
+        shape: &'e ObjectShape,
+        top: bool,
+    ) -> Result<(), Syntax> {
+        match r.peek()? {
+            b'{' => r.bump(),
+            b'n' if !top => {
+                r.skip()?;
+                return Ok(());
+            }
+            _ => {
+                let found = r.skip()?;
+                self.wrong("an object", found);
+                if top {
+                    // The case is not an object: that is the one thing to say.
+                    self.as_of_explained = true;
+                }
+                return Ok(());
+            }
         }
-    }
-}
-
-/// Reads any JSON value and hands it to `f` as a [`Scalar`]; a list or an
-/// object is skipped and handed over as its kind.
-struct AnyValue<F>(F);
-
-impl<'de, R, F: FnOnce(Scalar<'_>) -> R> Visitor<'de> for AnyValue<F> {
-    type Value = R;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_unit<E>(self) -> Result<R, E> {
-        Ok((self.0)(Scalar::Null))
-    }
-    fn visit_none<E>(self) -> Result<R, E> {
-        Ok((self.0)(Scalar::Null))
-    }
-    fn visit_bool<E>(self, b: bool) -> Result<R, E> {
-        Ok((self.0)(Scalar::Bool(b)))
-    }
-    fn visit_i64<E>(self, n: i64) -> Result<R, E> {
-        Ok((self.0)(Scalar::Int(Decimal::from(n))))
-    }
-    fn visit_u64<E>(self, n: u64) -> Result<R, E> {
-        Ok((self.0)(Scalar::Int(Decimal::from(n))))
-    }
-    fn visit_f64<E>(self, f: f64) -> Result<R, E> {
-        Ok((self.0)(Scalar::Float(f)))
-    }
-    fn visit_str<E>(self, s: &str) -> Result<R, E> {
-        Ok((self.0)(Scalar::Str(s)))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<R, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok((self.0)(Scalar::Other(Kind::List)))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<R, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok((self.0)(Scalar::Other(Kind::Object)))
-    }
-}
-
-/// Reads a key and finds it among the declared ones: `Ok(position, key,
-/// value)` with the declared key's own text, or `Err(text)` for an
-/// undeclared key.
-struct KeySeed<'e, T>(&'e Keys<T>);
-
-type Found<'e, T> = Result<(u32, &'e str, &'e T), String>;
-
-impl<'de, 'e, T> DeserializeSeed<'de> for KeySeed<'e, T> {
-    type Value = Found<'e, T>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de, 'e, T> Visitor<'de> for KeySeed<'e, T> {
-    type Value = Found<'e, T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a field name")
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(self.0.get(s).ok_or_else(|| s.to_string()))
-    }
-}
-
-/// The `visit_*` methods of a visitor for the kinds of JSON value it does
-/// not take: each reports the kind found with the visitor's own `$reject`
-/// (the contents of a list or object found are skipped).
-macro_rules! reject_others {
-    ($reject:ident; scalars $(, $nested:ident)*) => {
-        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-            self.$reject(Kind::Bool);
-            Ok(())
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-            self.$reject(Kind::Number);
-            Ok(())
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-            self.$reject(Kind::Number);
-            Ok(())
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-            self.$reject(Kind::Number);
-            Ok(())
-        }
-        fn visit_str<E>(self, _: &str) -> Result<(), E> {
-            self.$reject(Kind::String);
-            Ok(())
-        }
-        $(reject_others!(@ $nested $reject);)*
-    };
-    (@ seq $reject:ident) => {
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            self.$reject(Kind::List);
-            Ok(())
-        }
-    };
-    (@ map $reject:ident) => {
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            self.$reject(Kind::Object);
-            Ok(())
-        }
-    };
-}
-
-/// The whole case: an object with `as_of` and the shape's keys.
-struct CaseSeed<'d, 'e>(&'d mut Decoder<'e>);
-
-impl<'de> DeserializeSeed<'de> for CaseSeed<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(ObjectVisitor {
-            d: self.0,
-            top: true,
-            shape: None,
-        })
-    }
-}
-
-/// An object of the case file: the top (`shape: None` means the case's own
-/// shape, with `as_of`) or a nested one.
-struct ObjectVisitor<'d, 'e> {
-    d: &'d mut Decoder<'e>,
-    top: bool,
-    shape: Option<&'e ObjectShape>,
-}
-
-impl<'de, 'e> Visitor<'de> for ObjectVisitor<'_, 'e> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let d = self.d;
-        let engine = d.engine;
-        let shape = self.shape.unwrap_or(&engine.schema.shape);
+        let keys = &shape.children;
+        let mut order = self.orders.take(keys);
         let mut seen = Seen::default();
         let mut as_of_seen = false;
-        while let Some(key) = map.next_key_seed(AsOfOr(self.top, KeySeed(&shape.children)))? {
-            match key {
-                Key::AsOf => {
-                    if as_of_seen {
-                        d.duplicate("as_of");
-                        map.next_value::<IgnoredAny>()?;
-                        continue;
-                    }
-                    as_of_seen = true;
-                    d.path.push(Seg::Key("as_of"));
-                    map.next_value_seed(Read(|v: Scalar<'_>| match v {
-                        Scalar::Null => {}
-                        Scalar::Str(s) => match parse_date(s) {
-                            Some(a) => d.as_of = Some(a),
-                            None => {
-                                d.as_of_explained = true;
-                                d.error(InputError::BadDate {
-                                    text: s.to_string(),
-                                });
-                            }
-                        },
-                        other => {
-                            d.as_of_explained = true;
-                            d.wrong("a date string", other.kind());
-                        }
-                    }))?;
-                    d.path.pop();
+        let mut first = true;
+        let mut k = 0;
+        while r.member(first)? {
+            first = false;
+            let read = order.next_key(r, keys, k)?;
+            k += 1;
+            let (pos, name, child) = match read {
+                Read::Declared(pos, name, child) if !(top && name == "as_of") => (pos, name, child),
+                Read::Declared(..) => {
+                    self.as_of_member(r, &mut as_of_seen)?;
+                    continue;
                 }
-                Key::Declared(pos, name, child) => {
-                    if seen.again(pos) {
-                        d.duplicate(name);
-                        map.next_value::<IgnoredAny>()?;
-                        continue;
-                    }
-                    d.path.push(Seg::Key(name));
-                    match child {
-                        ShapeChild::Fact(fid) => map.next_value_seed(FactSeed { d, fid: *fid })?,
-                        ShapeChild::Object(inner) => {
-                            map.next_value_seed(ObjectSeed { d, shape: inner })?
-                        }
-                    }
-                    d.path.pop();
+                Read::Other(key) if top && key == "as_of" => {
+                    self.as_of_member(r, &mut as_of_seen)?;
+                    continue;
                 }
-                Key::Unknown(name) => {
-                    let candidates = shape.children.keys();
-                    d.unknown_field(&name, candidates);
-                    map.next_value::<IgnoredAny>()?;
+                Read::Other(key) => {
+                    self.unknown_field(&key, keys.keys());
+                    r.skip()?;
+                    continue;
                 }
+            };
+            if seen.again(pos) {
+                self.duplicate(name);
+                r.skip()?;
+                continue;
+            }
+            match child {
+                ShapeChild::Fact(fid) => self.fact(r, name, *fid)?,
+                ShapeChild::Object(inner) => {
+                    self.path.push(Seg::Key(name));
+                    self.object(r, inner, false)?;
+                    self.path.pop();
+                }
+            }
+        }
+        order.end(k);
+        self.orders.put(keys, order);
+        Ok(())
+    }
+
+    /// The value of the case's `as_of` (its key read).
+    fn as_of_member(&mut self, r: &mut Reader<'_>, seen: &mut bool) -> Result<(), Syntax> {
+        if *seen {
+            self.duplicate("as_of");
+            r.skip()?;
+            return Ok(());
+        }
+        *seen = true;
+        self.leaf = "as_of";
+        let v = r.scalar()?;
+        self.as_of_value(v);
+        self.leaf = "";
+        Ok(())
+    }
+
+    /// The case's own `as_of`.
+    fn as_of_value(&mut self, v: Scalar<'_>) {
+        match v {
+            Scalar::Null => {}
+            Scalar::Str(s) => match parse_date(&s) {
+                Some(a) => self.as_of = Some(a),
+                None => {
+                    self.as_of_explained = true;
+                    self.error(InputError::BadDate {
+                        text: s.into_owned(),
+                    });
+                }
+            },
+            other => {
+                self.as_of_explained = true;
+                self.wrong("a date string", other.kind());
+            }
+        }
+    }
+
+    /// The value of a declared fact (under the key `name`): a scalar, or a
+    /// list of records.
+    fn fact(&mut self, r: &mut Reader<'_>, name: &'e str, fid: FactId) -> Result<(), Syntax> {
+        let engine = self.engine;
+        let Some(def) = engine.schema.fact(fid) else {
+            r.skip()?;
+            return Ok(());
+        };
+        match def.slot {
+            FactSlot::Scalar(s) => {
+                let v = match r.peek()? {
+                    b't' | b'f' if def.ty == FactType::Bool => r.word()?.map(Val::Bool),
+                    b'n' => {
+                        r.word()?;
+                        None
+                    }
+                    _ => {
+                        self.leaf = name;
+                        let mut v = None;
+                        self.other_value(r, def, fid, None, &mut v)?;
+                        self.leaf = "";
+                        v
+                    }
+                };
+                if let Some(slot) = self.facts.scalars.get_mut(s as usize) {
+                    *slot = v;
+                }
+            }
+            FactSlot::List(slot) => {
+                self.path.push(Seg::Key(name));
+                self.list(r, def, slot)?;
+                self.path.pop();
+            }
+            FactSlot::Field(..) => {
+                r.skip()?;
             }
         }
         Ok(())
     }
 
-    fn visit_unit<E>(self) -> Result<(), E> {
-        if self.top {
-            self.not_an_object(Kind::Null);
+    /// A scalar value of a fact (`record` for a list's field) other than
+    /// `null` or a boolean (which the callers take straight from the text):
+    /// `None` when unknown or wrong (the error recorded).
+    ///
+    /// A string or a number where the fact's type takes it, and is right,
+    /// is read straight into its value; anything else (a wrong value
+    /// included) as a [`Scalar`] by [`Decoder::scalar`], which says what is
+    /// wrong.
+    #[inline(never)]
+    fn other_value(
+        &mut self,
+        r: &mut Reader<'_>,
+        def: &FactDef,
+        fid: FactId,
+        record: Option<u32>,
+        out: &mut Option<Val>,
+    ) -> Result<(), Syntax> {
+        let numeric = matches!(
+            def.ty,
+            FactType::Integer | FactType::Decimal | FactType::Ratio | FactType::Money
+        );
+        let v = match r.peek()? {
+            b'"' => {
+                let s = r.string()?;
+                match &def.ty {
+                    FactType::Date => {
+                        if let Some(d) = parse_date(&s) {
+                            if def.not_after_as_of {
+                                self.dates.push((fid, record, d));
+                            }
+                            *out = Some(Val::Date(d));
+                            return Ok(());
+                        }
+                    }
+                    FactType::Enum(values) => {
+                        if let Some(k) = values.iter().position(|x| *x == s) {
+                            *out = def.symbols.get(k).map(|&sym| Val::Sym(sym));
+                            return Ok(());
+                        }
+                    }
+                    FactType::String => {
+                        *out = Some(Val::Sym(self.facts.intern(self.engine, &s)));
+                        return Ok(());
+                    }
+                    FactType::Decimal | FactType::Ratio | FactType::Money => {
+                        if let Some(n) = json::plain_decimal(trim(&s)) {
+                            *out = self.check_number(def, n);
+                            return Ok(());
+                        }
+                    }
+                    _ => {}
+                }
+                Scalar::Str(s)
+            }
+            b'-' | b'0'..=b'9' if numeric => match r.number_value()? {
+                Some(n) => {
+                    *out = self.check_number(def, n);
+                    return Ok(());
+                }
+                None => Scalar::Num(None),
+            },
+            _ => r.scalar()?,
+        };
+        *out = self.scalar(def, fid, record, v);
+        Ok(())
+    }
+
+    /// A list fact: records, each an object of the list's fields.
+    fn list(&mut self, r: &mut Reader<'_>, def: &'e FactDef, slot: u32) -> Result<(), Syntax> {
+        match r.peek()? {
+            b'[' => r.bump(),
+            b'n' => {
+                r.skip()?;
+                return Ok(());
+            }
+            _ => {
+                let found = r.skip()?;
+                self.wrong("a list", found);
+                return Ok(());
+            }
+        }
+        let engine = self.engine;
+        let Some(fields) = engine.schema.list_fields.get(slot as usize) else {
+            return r.skip_rest_of_list(true);
+        };
+        let width = fields.len() as u32;
+        let mut list = List {
+            len: 0,
+            width,
+            cells: Vec::with_capacity(4 * width as usize),
+        };
+        // The records most likely give their keys in one order.
+        let mut order = self.orders.take(fields);
+        let mut first = true;
+        while r.element(first)? {
+            first = false;
+            if list.len as usize == MAX_RECORDS {
+                // Read on (the text must still be JSON), keeping nothing.
+                r.skip()?;
+                r.skip_rest_of_list(false)?;
+                self.error(InputError::TooManyRecords { limit: MAX_RECORDS });
+                self.orders.put(fields, order);
+                return Ok(());
+            }
+            let i = list.len;
+            list.len += 1;
+            list.cells.resize(list.cells.len() + width as usize, None);
+            self.path.push(Seg::Index(i as usize));
+            self.record(r, fields, &mut list, i, &mut order)?;
+            self.path.pop();
+        }
+        self.orders.put(fields, order);
+        self.record_constraints(def, slot, &list);
+        if let Some(slot) = self.facts.lists.get_mut(slot as usize) {
+            *slot = Some(list);
         }
         Ok(())
     }
-    reject_others!(not_an_object; scalars, seq);
-}
 
-impl ObjectVisitor<'_, '_> {
-    fn not_an_object(self, found: Kind) {
-        self.d.wrong("an object", found);
-        if self.top {
-            // The case is not an object: that is the one thing to say.
-            self.d.as_of_explained = true;
+    /// One record of a list.
+    fn record(
+        &mut self,
+        r: &mut Reader<'_>,
+        fields: &'e Keys<(FactId, u32)>,
+        list: &mut List,
+        record: u32,
+        order: &mut Order,
+    ) -> Result<(), Syntax> {
+        if r.peek()? == b'{' {
+            r.bump();
+        } else {
+            let found = r.skip()?;
+            self.wrong("an object", found);
+            return Ok(());
         }
+        let engine = self.engine;
+        let mut seen = Seen::default();
+        let mut first = true;
+        let mut k = 0;
+        while r.member(first)? {
+            first = false;
+            let read = order.next_key(r, fields, k)?;
+            k += 1;
+            let (pos, name, &(fid, idx)) = match read {
+                Read::Declared(pos, name, field) => (pos, name, field),
+                Read::Other(key) => {
+                    self.unknown_field(&key, fields.keys());
+                    r.skip()?;
+                    continue;
+                }
+            };
+            if seen.again(pos) {
+                self.duplicate(name);
+                r.skip()?;
+                continue;
+            }
+            let Some(def) = engine.schema.fact(fid) else {
+                r.skip()?;
+                continue;
+            };
+            let mut none = None;
+            let cell = list.cell(record, idx).unwrap_or(&mut none);
+            match r.peek()? {
+                b't' | b'f' if def.ty == FactType::Bool => *cell = r.word()?.map(Val::Bool),
+                b'n' => {
+                    r.word()?;
+                    *cell = None;
+                }
+                _ => {
+                    self.leaf = name;
+                    self.other_value(r, def, fid, Some(record), cell)?;
+                    self.leaf = "";
+                }
+            }
+        }
+        order.end(k);
+        Ok(())
     }
 }
 
@@ -760,6 +876,7 @@ struct Seen {
 
 impl Seen {
     /// Marks a key; whether it was already there.
+    #[inline(always)]
     fn again(&mut self, pos: u32) -> bool {
         match 1u64.checked_shl(pos) {
             Some(bit) => {
@@ -776,249 +893,117 @@ impl Seen {
     }
 }
 
-/// A key of an object: `as_of` (at the top), a declared key, or another.
-enum Key<'e, T> {
-    AsOf,
+/// The order in which an object gave its keys: the position (among the
+/// declared keys) of each key in turn, `NONE` for one not declared.
+#[derive(Default)]
+struct Order(Vec<u32>);
+
+const NONE: u32 = u32::MAX;
+
+impl Order {
+    /// Reads the `k`-th key of an object (at its opening quote): first
+    /// compared with the one at that place last time, else looked up.
+    #[inline(always)]
+    fn next_key<'e, 't, T>(
+        &mut self,
+        r: &mut Reader<'t>,
+        keys: &'e Keys<T>,
+        k: usize,
+    ) -> Result<Read<'e, 't, T>, Syntax> {
+        if let Some(&pos) = self.0.get(k) {
+            if let Some((name, value)) = entry(keys, pos as usize) {
+                if r.key_is(name)? {
+                    return Ok(Read::Declared(pos, name, value));
+                }
+            }
+        }
+        let key = r.key()?;
+        let found = keys.get(&key);
+        self.learn(k, found.map(|(pos, ..)| pos));
+        Ok(match found {
+            Some((pos, name, value)) => Read::Declared(pos, name, value),
+            None => Read::Other(key),
+        })
+    }
+
+    /// The `k`-th key is at `pos` (`None`: it is not declared).
+    #[inline]
+    fn learn(&mut self, k: usize, pos: Option<u32>) {
+        let pos = pos.unwrap_or(NONE);
+        match self.0.get_mut(k) {
+            Some(p) => *p = pos,
+            None => self.0.push(pos),
+        }
+    }
+
+    /// The object ended after `k` keys.
+    fn end(&mut self, k: usize) {
+        self.0.truncate(k);
+    }
+}
+
+/// The declared key at a position, and what it holds. (Apart, so that
+/// the step to it is computed, not counted out.)
+#[inline(never)]
+fn entry<T>(keys: &Keys<T>, pos: usize) -> Option<(&String, &T)> {
+    keys.iter().nth(pos)
+}
+
+/// A key read: a declared one (its position, its own text, what it holds)
+/// or another.
+enum Read<'e, 't, T> {
     Declared(u32, &'e str, &'e T),
-    Unknown(String),
+    Other(std::borrow::Cow<'t, str>),
 }
 
-/// Reads a key, recognising `as_of` at the top of the case.
-struct AsOfOr<'e, T>(bool, KeySeed<'e, T>);
+/// The orders in which objects of each shape (by the address of their
+/// declared keys) gave their keys, in the last cases read on this thread.
+/// Cases mostly come from one producer, which writes the keys of an object
+/// in one order, so each key is first guessed to be the one at its place
+/// last time. A guess is only ever compared with the key read: a wrong or
+/// stale one (the packs changed) costs a comparison, never a wrong key.
+#[derive(Default)]
+struct Orders(Vec<(usize, Order)>);
 
-impl<'de, 'e, T> DeserializeSeed<'de> for AsOfOr<'e, T> {
-    type Value = Key<'e, T>;
+/// Shapes remembered at most (engines come and go in tests).
+const MAX_SHAPES: usize = 64;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
+thread_local! {
+    static LATELY: std::cell::Cell<Orders> = const { std::cell::Cell::new(Orders(Vec::new())) };
+}
+
+impl Orders {
+    /// The orders of the cases read lately on this thread.
+    fn lately() -> Orders {
+        LATELY.try_with(std::cell::Cell::take).unwrap_or_default()
     }
-}
 
-impl<'de, 'e, T> Visitor<'de> for AsOfOr<'e, T> {
-    type Value = Key<'e, T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a field name")
+    /// Keeps the orders for the next case read on this thread.
+    fn keep(self) {
+        // Without thread-local storage (the thread is ending), the next
+        // case simply guesses nothing.
+        let _ = LATELY.try_with(|o| o.set(self));
     }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-        if self.0 && s == "as_of" {
-            return Ok(Key::AsOf);
-        }
-        Ok(match self.1.visit_str::<E>(s)? {
-            Ok((pos, k, v)) => Key::Declared(pos, k, v),
-            Err(s) => Key::Unknown(s),
-        })
+
+    fn take<T>(&mut self, keys: &Keys<T>) -> Order {
+        let at = keys as *const Keys<T> as usize;
+        self.0
+            .iter_mut()
+            .find(|(a, _)| *a == at)
+            .map(|(_, o)| std::mem::take(o))
+            .unwrap_or_default()
     }
-}
 
-/// Reads one value as a [`Scalar`] and hands it to a function.
-struct Read<F>(F);
-
-impl<'de, R, F: FnOnce(Scalar<'_>) -> R> DeserializeSeed<'de> for Read<F> {
-    type Value = R;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<R, D::Error> {
-        d.deserialize_any(AnyValue(self.0))
-    }
-}
-
-/// A nested object of the case.
-struct ObjectSeed<'d, 'e> {
-    d: &'d mut Decoder<'e>,
-    shape: &'e ObjectShape,
-}
-
-impl<'de> DeserializeSeed<'de> for ObjectSeed<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(ObjectVisitor {
-            d: self.d,
-            top: false,
-            shape: Some(self.shape),
-        })
-    }
-}
-
-/// The value of a declared fact: a scalar, or a list of records.
-struct FactSeed<'d, 'e> {
-    d: &'d mut Decoder<'e>,
-    fid: FactId,
-}
-
-impl<'de> DeserializeSeed<'de> for FactSeed<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        let d = self.d;
-        let engine = d.engine;
-        let Some(def) = engine.schema.fact(self.fid) else {
-            return de.deserialize_ignored_any(IgnoredAny).map(|_| ());
-        };
-        match def.slot {
-            FactSlot::Scalar(s) => {
-                let fid = self.fid;
-                let v =
-                    de.deserialize_any(AnyValue(|v: Scalar<'_>| d.scalar(def, fid, None, v)))?;
-                if let Some(slot) = d.facts.scalars.get_mut(s as usize) {
-                    *slot = v;
+    fn put<T>(&mut self, keys: &Keys<T>, order: Order) {
+        let at = keys as *const Keys<T> as usize;
+        match self.0.iter_mut().find(|(a, _)| *a == at) {
+            Some((_, o)) => *o = order,
+            None => {
+                if self.0.len() == MAX_SHAPES {
+                    self.0.clear();
                 }
-                Ok(())
-            }
-            FactSlot::List(slot) => de.deserialize_any(ListVisitor { d, def, slot }),
-            FactSlot::Field(..) => de.deserialize_ignored_any(IgnoredAny).map(|_| ()),
-        }
-    }
-}
-
-/// A list fact: records, each an object of the list's fields.
-struct ListVisitor<'d, 'e> {
-    d: &'d mut Decoder<'e>,
-    def: &'e FactDef,
-    slot: u32,
-}
-
-impl<'de, 'e> Visitor<'de> for ListVisitor<'_, 'e> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let d = self.d;
-        let engine = d.engine;
-        let Some(fields) = engine.schema.list_fields.get(self.slot as usize) else {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            return Ok(());
-        };
-        let width = fields.len() as u32;
-        let mut list = List {
-            len: 0,
-            width,
-            cells: Vec::with_capacity(
-                seq.size_hint().unwrap_or(4).min(MAX_RECORDS) * width as usize,
-            ),
-        };
-        let mut too_many = false;
-        loop {
-            if list.len as usize == MAX_RECORDS {
-                // Read on (the text must still be JSON), keeping nothing.
-                while seq.next_element::<IgnoredAny>()?.is_some() {
-                    too_many = true;
-                }
-                break;
-            }
-            let i = list.len;
-            list.len += 1;
-            list.cells.resize(list.cells.len() + width as usize, None);
-            d.path.push(Seg::Index(i as usize));
-            let more = seq.next_element_seed(RecordSeed {
-                d,
-                fields,
-                list: &mut list,
-                record: i,
-            })?;
-            d.path.pop();
-            if more.is_none() {
-                list.len -= 1;
-                list.cells.truncate(list.len as usize * width as usize);
-                break;
+                self.0.push((at, order));
             }
         }
-        if too_many {
-            d.error(InputError::TooManyRecords { limit: MAX_RECORDS });
-            return Ok(());
-        }
-        d.record_constraints(self.def, self.slot, &list);
-        if let Some(slot) = d.facts.lists.get_mut(self.slot as usize) {
-            *slot = Some(list);
-        }
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    reject_others!(not_a_list; scalars, map);
-}
-
-impl ListVisitor<'_, '_> {
-    fn not_a_list(self, found: Kind) {
-        self.d.wrong("a list", found);
-    }
-}
-
-/// One record of a list.
-struct RecordSeed<'d, 'e, 'l> {
-    d: &'d mut Decoder<'e>,
-    fields: &'e Keys<(FactId, u32)>,
-    list: &'l mut List,
-    record: u32,
-}
-
-impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RecordSeed<'_, '_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let d = self.d;
-        let engine = d.engine;
-        let mut seen = Seen::default();
-        while let Some(key) = map.next_key_seed(KeySeed(self.fields))? {
-            match key {
-                Ok((pos, name, &(fid, idx))) => {
-                    if seen.again(pos) {
-                        d.duplicate(name);
-                        map.next_value::<IgnoredAny>()?;
-                        continue;
-                    }
-                    d.path.push(Seg::Key(name));
-                    let record = self.record;
-                    match engine.schema.fact(fid) {
-                        Some(def) => {
-                            let v = map.next_value_seed(Read(|v: Scalar<'_>| {
-                                d.scalar(def, fid, Some(record), v)
-                            }))?;
-                            if let Some(cell) = self.list.cell(record, idx) {
-                                *cell = v;
-                            }
-                        }
-                        None => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                    d.path.pop();
-                }
-                Err(name) => {
-                    d.unknown_field(&name, self.fields.keys());
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        self.not_a_record(Kind::Null);
-        Ok(())
-    }
-    reject_others!(not_a_record; scalars, seq);
-}
-
-impl RecordSeed<'_, '_, '_> {
-    fn not_a_record(self, found: Kind) {
-        self.d.wrong("an object", found);
     }
 }
