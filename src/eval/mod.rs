@@ -335,8 +335,10 @@ impl<'a> Ctx<'a> {
             run_start: 0,
             // A traced household looks up some sixty parameter versions.
             versions: Vec::with_capacity(if trace { 128 } else { 0 }),
-            reasons: Vec::with_capacity(64),
-            selected: Vec::with_capacity(16),
+            // A trace evaluates every condition: more unknowns, more kept
+            // records.
+            reasons: Vec::with_capacity(if trace { 256 } else { 64 }),
+            selected: Vec::with_capacity(if trace { 64 } else { 16 }),
             benefits: Vec::with_capacity(engine.benefits.len()),
             conditions: Vec::with_capacity(engine.benefits.len() * 6),
             fault: None,
@@ -421,9 +423,13 @@ impl<'a> Ctx<'a> {
     /// not depend on tracing.)
     pub fn value(&mut self, node: &Node) -> Result<V, EvalError> {
         let tracing = std::mem::replace(&mut self.tracing, false);
-        let v = self.eval(node);
+        // Leaves (a known fact, a computed definition) are read in place.
+        let v = self.operand(node);
         self.tracing = tracing;
-        v
+        match self.fault.take() {
+            Some(e) => Err(*e),
+            None => Ok(v),
+        }
     }
 
     /// Evaluates a node, returning its value, the parameters it used and,

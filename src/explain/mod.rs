@@ -465,7 +465,7 @@ pub struct Explanation<'e> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<AmountExplanation<'e>>,
     /// Notes from the pack.
-    pub notes: Vec<&'e str>,
+    pub notes: Few<&'e str>,
 }
 
 /// Formats a decimal for people: trailing zeros dropped, at most two places.
@@ -547,7 +547,11 @@ fn with_index(path: &str, i: u32) -> String {
 /// The fact paths among reasons, in order. The evaluator keeps each reason
 /// once in a set of reasons, and two reasons name the same path only when
 /// they are equal, so the paths come without repeats.
+#[inline]
 pub fn missing_paths<'e>(engine: &'e Engine, reasons: &[Reason]) -> Few<Cow<'e, str>> {
+    if reasons.is_empty() {
+        return Few::new();
+    }
     debug_assert!(
         reasons
             .iter()

@@ -236,6 +236,7 @@ fn pieces(template: &str) -> impl Iterator<Item = Piece<'_>> {
     .filter(|p| *p != Piece::Text(""))
 }
 
+#[inline]
 fn push_piece(out: &mut String, piece: Piece, args: &[(&str, Arg)]) {
     match piece {
         Piece::Text(t) => out.push_str(t),
