@@ -427,7 +427,12 @@ export declare class Engine {
   schema(): Schema;
   /** The programs and their benefits. */
   programs(): Program[];
-  /** Runs the packs' own test cases. */
+  /**
+   * Runs the packs' own test cases. The browser build embeds the shipped
+   * packs without their test cases (to keep its download small), so there
+   * `Engine.withDefaultPacks().runTests()` throws an `Error` saying so; packs
+   * given to `Engine.fromPacks` keep their tests in every build.
+   */
   runTests(): TestReport;
   /** Content hash of the packs (`sha256:…`). */
   readonly hash: string;

@@ -21,11 +21,13 @@ FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
   --strip-debug --strip-producers)
 # Two builds of the same code: Node's tuned for speed (an analyst's batch of
 # 100 000 cases), the browser's for size (it is downloaded). Each line:
-# name, cargo profile (Cargo.toml), wasm-bindgen target, wasm-opt level, and
-# the glue's extension (the nodejs glue is CommonJS, the package an ES one).
+# name, cargo profile (Cargo.toml), wasm-bindgen target, wasm-opt level, the
+# glue's extension (the nodejs glue is CommonJS, the package an ES one), and
+# the crate's features: the browser's embeds the shipped packs without their
+# test cases and comments (`lean-packs`; its runTests() on them says so).
 VARIANTS=(
-  "node wasm-node nodejs -O3 cjs"
-  "web wasm web -Oz js"
+  "node wasm-node nodejs -O3 cjs -"
+  "web wasm web -Oz js lean-packs"
 )
 
 step() { printf '==> %s\n' "$*" >&2; }
@@ -62,9 +64,11 @@ mkdir -p "$OUT"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for variant in "${VARIANTS[@]}"; do
-  read -r name profile bindgen_target level ext <<<"$variant"
-  step "[$name] cargo build --lib --profile $profile --target $TARGET"
-  cargo build --lib --profile "$profile" --target "$TARGET"
+  read -r name profile bindgen_target level ext features <<<"$variant"
+  feature_flags=()
+  [ "$features" = - ] || feature_flags=(--features "$features")
+  step "[$name] cargo build --lib --profile $profile --target $TARGET ${feature_flags[*]}"
+  cargo build --lib --profile "$profile" --target "$TARGET" "${feature_flags[@]}"
   input=${CARGO_TARGET_DIR:-target}/$TARGET/$profile/huimin.wasm
   # wasm-bindgen and wasm-opt take a minute or two: skip them when their
   # input, the tools and the flags are what made the files in pkg/.

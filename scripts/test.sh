@@ -18,6 +18,7 @@ cargo clippy --all-targets -- -D warnings
 # src/wasm.rs is compiled for wasm32 only
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --features lean-packs -- -D warnings
 
 step "unit and integration tests"
 cargo nextest run --no-fail-fast

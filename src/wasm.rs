@@ -128,7 +128,9 @@ impl Engine {
     /// Their test cases (two thirds of their text) are left unread: the
     /// native test suite runs them, and an engine that evaluates never needs
     /// them, so a page's first result does not wait for them. `runTests()`
-    /// reads them when it is called.
+    /// reads them when it is called. The browser build (feature
+    /// `lean-packs`) embeds the packs without them, and there `runTests()`
+    /// on the shipped packs throws an `Error` that says so.
     #[wasm_bindgen(js_name = withDefaultPacks)]
     pub fn with_default_packs() -> Result<Engine, JsValue> {
         load_default(false).map(|inner| Engine {
@@ -242,6 +244,15 @@ impl Engine {
     pub fn run_tests(&self) -> Result<JsValue, JsValue> {
         let full;
         let engine = if self.shipped {
+            if !DEFAULT_PACKS_HAVE_TESTS {
+                return Err(js_sys::Error::new(
+                    "runTests: this is the browser build of huimin, which embeds the shipped packs \
+                     without their test cases to keep the download small; run them with the Node \
+                     build (import or require `huimin` in Node) or `huimin test`, or load the pack \
+                     files with Engine.fromPacks",
+                )
+                .into());
+            }
             full = load_default(true)?;
             &full
         } else {

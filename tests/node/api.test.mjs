@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { REPO, TOY, readPacks, viaImport, viaRequire, viaWeb } from './support.mjs';
-import { prng } from '../../examples/node/households.mjs';
+import { gzipSync } from 'node:zlib';
+import { prng, randomCases } from '../../examples/node/households.mjs';
 
 const { Engine } = viaRequire;
 const engine = Engine.withDefaultPacks();
@@ -45,6 +46,31 @@ describe('loading', () => {
     const e = Engine.withDefaultPacks();
     e.free();
     assert.throws(() => e.evaluate(example), /null pointer|destroyed|moved/i);
+  });
+});
+
+describe('the browser build', () => {
+  test('embeds the packs without their tests: same answers, runTests says where to run them', async () => {
+    const web = await viaWeb();
+    const lean = web.Engine.withDefaultPacks();
+    for (const [i, c] of randomCases(11, 200).entries()) {
+      for (const lang of ['zh', 'en', 'ja']) {
+        assert.deepEqual(lean.evaluate(c, { lang }), engine.evaluate(c, { lang }), `case ${i} (${lang})`);
+      }
+    }
+    assert.deepEqual(lean.schema(), engine.schema());
+    assert.throws(() => lean.runTests(), /browser build.*without their test cases.*Node build.*huimin test.*fromPacks/s);
+    // Packs given as files keep their tests in every build.
+    const given = web.Engine.fromPacks(readPacks(path.join(REPO, 'rules'))).value;
+    const report = given.runTests();
+    assert.equal(report.failed, 0);
+    assert.deepEqual(report, engine.runTests());
+  });
+
+  test('its .wasm is at most 300 KB with gzip -9 (issue 4)', () => {
+    const wasm = readFileSync(path.join(REPO, 'pkg/huimin_web_bg.wasm'));
+    const gz = gzipSync(wasm, { level: 9 }).length;
+    assert.ok(gz <= 300_000, `pkg/huimin_web_bg.wasm: ${gz} bytes gzip -9, over 300 000`);
   });
 });
 
