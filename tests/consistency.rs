@@ -11,7 +11,6 @@
 mod support;
 
 use huimin::api::{self, Options};
-use huimin::syntax::toml;
 use serde_json::Value;
 use support::households::{household, Rng};
 
@@ -32,16 +31,7 @@ fn without_explanations(mut v: Value) -> Value {
 
 /// The packs' own cases and 2 000 generated households.
 fn cases(engine: &api::Engine) -> Vec<Value> {
-    let mut out = Vec::new();
-    for pack in &engine.packs {
-        for t in &pack.tests {
-            let mut case = api::toml_to_json(&toml::Value::Table(t.case.clone()));
-            if let Some(a) = &t.as_of {
-                case["as_of"] = Value::String(a.0.clone());
-            }
-            out.push(case);
-        }
-    }
+    let mut out = support::pack_cases(engine);
     let mut rng = Rng(0x00c0_ffee_1234_5678);
     out.extend((0..2000).map(|_| household(&mut rng)));
     out

@@ -15,8 +15,7 @@ mod support;
 
 use huimin::api::{self, LoadOptions, Settings};
 use huimin::explain::Lang;
-use huimin::syntax::{lean::lean, toml};
-use serde_json::Value;
+use huimin::syntax::lean::lean;
 use support::households::{household, Rng};
 
 fn shipped() -> Vec<(String, String)> {
@@ -66,16 +65,7 @@ fn lean_packs_answer_as_the_full_packs_do() {
     assert_eq!(api::programs(&cut), api::programs(&full));
     assert_eq!(cut.hash, full.hash);
 
-    let mut cases = Vec::new();
-    for pack in &full.packs {
-        for t in &pack.tests {
-            let mut case = api::toml_to_json(&toml::Value::Table(t.case.clone()));
-            if let Some(a) = &t.as_of {
-                case["as_of"] = Value::String(a.0.clone());
-            }
-            cases.push(case);
-        }
-    }
+    let mut cases = support::pack_cases(&full);
     let mut rng = Rng(0x1ea4_0bad_cafe_f00d);
     cases.extend((0..500).map(|_| household(&mut rng)));
     let mut compared = 0;
