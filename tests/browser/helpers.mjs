@@ -75,6 +75,8 @@ export async function setup(opts = {}) {
 export async function open(t, hash = '') {
   await t.page.goto(`${t.server.url}${hash}`);
   await t.page.waitForFunction(() => performance.getEntriesByName('huimin:first-result').length > 0, null, { timeout: 15000 });
+  // The as-of field becomes a date field once the first result is painted.
+  await t.page.waitForFunction(() => document.getElementById('as-of').type === 'date', null, { timeout: 5000 });
 }
 
 /**
