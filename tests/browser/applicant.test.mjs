@@ -40,6 +40,8 @@ describe('language and defaults', () => {
       return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     });
     assert.equal(await page.locator('#as-of').inputValue(), today);
+    // A text field in the HTML, a date field once the first result is painted.
+    assert.equal(await page.locator('#as-of').getAttribute('type'), 'date');
     // Labels come from the schema, in Chinese.
     const facts = schemaFacts();
     await openFullForm(page);

@@ -3,7 +3,7 @@
 // results updated on every answer. Every fact is also in the full form
 // generated from the schema, where any answer can be changed.
 
-import { h, replace } from './dom.js';
+import { afterPaint, h, replace } from './dom.js';
 import { t } from './i18n.js';
 import { clone, deletePath, getPath, parsePath, setPath } from './paths.js';
 import { lastSegment, toCaseValue } from './model.js';
@@ -38,6 +38,7 @@ export class ApplicantView {
     this.shownQuestion = null;
     this.nextRecordId = 2;
     this.firstShown = false;
+    this.basicsDrawn = false;
     this.typingTimer = 0;
     this.el.basicsContinue.addEventListener('click', () => this.startQuestions());
     this.el.fullForm.addEventListener('submit', (ev) => ev.preventDefault());
@@ -64,10 +65,16 @@ export class ApplicantView {
   /** Draws everything and shows the first result. */
   mount() {
     this.update();
-    // The basic questions: the applicant's first askable fields that matter now.
-    this.basicPaths = this.pickBasics();
-    this.renderBasics();
-    this.syncAll();
+    // The basic questions: the applicant's first askable fields that matter
+    // now, drawn once the first result is on screen (the applicant's date of
+    // birth is the page's first date field, which costs Chromium about 60 ms:
+    // docs/web-form.md, Loading).
+    afterPaint(() => {
+      this.basicPaths = this.pickBasics();
+      this.basicsDrawn = true;
+      this.renderBasics();
+      this.syncAll();
+    });
     // The full form is drawn when first opened (it holds every fact).
     const details = document.getElementById('all-answers');
     details.addEventListener('toggle', () => {
@@ -82,7 +89,7 @@ export class ApplicantView {
   /** Re-draws in the current language. */
   relabel() {
     this.shownQuestion = null;
-    this.renderBasics();
+    if (this.basicsDrawn) this.renderBasics();
     if (this.fullFormDrawn) this.renderFullForm();
     this.update();
   }
@@ -173,7 +180,7 @@ export class ApplicantView {
     // Paths after the removed record moved; forget skips within the list.
     for (const p of [...this.skipped]) if (p.startsWith(`${list.fact.path}[`)) this.skipped.delete(p);
     this.shownQuestion = null;
-    this.renderBasics();
+    if (this.basicsDrawn) this.renderBasics();
     if (this.fullFormDrawn) this.renderFullForm();
     this.update();
     this.app.announce(t('member_removed', { n: index + 1 }));

@@ -63,3 +63,13 @@ export function download(name, text, type) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * Runs `fn` once the next frame has been painted (a task after the frame's
+ * animation callbacks): for work the first result on screen need not wait
+ * for.
+ * @param {() => void} fn
+ */
+export function afterPaint(fn) {
+  requestAnimationFrame(() => setTimeout(fn, 0));
+}

@@ -4,6 +4,7 @@
 
 import { HTML_LANG, LANGS, lang, setLang, t, translateStatic } from './i18n.js';
 import { loadEngine } from './engine.js';
+import { afterPaint } from './dom.js';
 import { Model } from './model.js';
 import { ApplicantView } from './applicant.js';
 import { CaseworkerView } from './caseworker.js';
@@ -47,7 +48,7 @@ function upgradeDateField(input) {
     input.removeAttribute('pattern');
     input.removeAttribute('placeholder');
   };
-  requestAnimationFrame(() => setTimeout(go, 0));
+  afterPaint(go);
 }
 
 function showView(focus) {
