@@ -37,7 +37,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            files.push((name, path));
+            let text = std::fs::read_to_string(&path)?;
+            files.push((name, path, text));
         }
     }
     files.sort();
@@ -50,10 +51,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // output and embedded from there.
     let lean_packs = std::env::var_os("CARGO_FEATURE_LEAN_PACKS").is_some();
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR")?);
-    for (name, path) in &files {
+    for (name, path, text) in &files {
         let embedded = if lean_packs {
             let lean_path = out_dir.join(format!("lean-{name}"));
-            std::fs::write(&lean_path, lean::lean(&std::fs::read_to_string(path)?))?;
+            std::fs::write(&lean_path, lean::lean(text))?;
             lean_path
         } else {
             path.clone()
@@ -71,14 +72,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
          /// `lean-packs` build).\npub const DEFAULT_PACKS_HAVE_TESTS: bool = {};",
         !lean_packs
     )?;
-    let texts = files
-        .iter()
-        .map(|(name, path)| Ok((name.as_str(), std::fs::read(path)?)))
-        .collect::<std::io::Result<Vec<_>>>()?;
-    let hash = hash::hash_sorted(texts.iter().map(|(n, t)| (*n, t.as_slice())));
+    let hash = hash::hash_sorted(files.iter().map(|(n, _, t)| (n.as_str(), t.as_bytes())));
     writeln!(
         out,
-        "/// The content hash of [`DEFAULT_PACKS`].\npub const DEFAULT_HASH: &str = {hash:?};"
+        "/// The content hash of the pack files, as `huimin check` gives it (in a\n\
+         /// `lean-packs` build, of the files before the cut).\n\
+         pub const DEFAULT_HASH: &str = {hash:?};"
     )?;
     let dest = out_dir.join("default_packs.rs");
     std::fs::write(dest, out)?;

@@ -38,7 +38,7 @@ export class ApplicantView {
     this.shownQuestion = null;
     this.nextRecordId = 2;
     this.firstShown = false;
-    this.basicsDrawn = false;
+    this.basicPaths = null; // until the basics are first drawn (mount)
     this.typingTimer = 0;
     this.el.basicsContinue.addEventListener('click', () => this.startQuestions());
     this.el.fullForm.addEventListener('submit', (ev) => ev.preventDefault());
@@ -71,7 +71,6 @@ export class ApplicantView {
     // docs/web-form.md, Loading).
     afterPaint(() => {
       this.basicPaths = this.pickBasics();
-      this.basicsDrawn = true;
       this.renderBasics();
       this.syncAll();
     });
@@ -89,7 +88,7 @@ export class ApplicantView {
   /** Re-draws in the current language. */
   relabel() {
     this.shownQuestion = null;
-    if (this.basicsDrawn) this.renderBasics();
+    if (this.basicPaths) this.renderBasics();
     if (this.fullFormDrawn) this.renderFullForm();
     this.update();
   }
@@ -167,7 +166,7 @@ export class ApplicantView {
     records.push(rec);
     setPath(this.case, list.fact.path, records);
     const n = records.length;
-    this.renderBasics();
+    if (this.basicPaths) this.renderBasics();
     if (this.fullFormDrawn) this.renderFullForm();
     this.update();
     this.app.announce(t('member_added', { n }));
@@ -180,7 +179,7 @@ export class ApplicantView {
     // Paths after the removed record moved; forget skips within the list.
     for (const p of [...this.skipped]) if (p.startsWith(`${list.fact.path}[`)) this.skipped.delete(p);
     this.shownQuestion = null;
-    if (this.basicsDrawn) this.renderBasics();
+    if (this.basicPaths) this.renderBasics();
     if (this.fullFormDrawn) this.renderFullForm();
     this.update();
     this.app.announce(t('member_removed', { n: index + 1 }));
