@@ -21,13 +21,23 @@ FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
   --strip-debug --strip-producers)
 # Two builds of the same code: Node's tuned for speed (an analyst's batch of
 # 100 000 cases), the browser's for size (it is downloaded). Each line:
-# name, cargo profile (Cargo.toml), wasm-bindgen target, wasm-opt level, the
-# glue's extension (the nodejs glue is CommonJS, the package an ES one), and
-# the crate's features: the browser's embeds the shipped packs without their
-# test cases and comments (`lean-packs`; its runTests() on them says so).
+# name, cargo profile (Cargo.toml), wasm-bindgen target, wasm-opt options
+# (comma-separated), the glue's extension (the nodejs glue is CommonJS, the
+# package an ES one), and the crate's features: the browser's embeds the
+# shipped packs without their test cases and comments (`lean-packs`; its
+# runTests() on them says so).
+# The browser's wasm-opt does not merge a function into its only caller
+# (--one-caller-inline-max-function-size=0): merged, the packs' checker was
+# one 74 KB function. A browser compiles a function on its first call, the
+# whole of it (most of that one is never run: errors, test cases), and
+# recompiles the hot ones with its optimising compiler on another thread,
+# which for that one took 100-300 ms of a core while the page started. Not
+# merging made the first result come 37 ms earlier and be painted 68 ms
+# earlier (median of 15 paired fresh visits), and the file 24 KB smaller
+# compressed (docs/web-form.md, Loading).
 VARIANTS=(
   "node wasm-node nodejs -O3 cjs -"
-  "web wasm web -Oz js lean-packs"
+  "web wasm web -Oz,--one-caller-inline-max-function-size=0 js lean-packs"
 )
 
 step() { printf '==> %s\n' "$*" >&2; }
@@ -64,7 +74,8 @@ mkdir -p "$OUT"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for variant in "${VARIANTS[@]}"; do
-  read -r name profile bindgen_target level ext features <<<"$variant"
+  read -r name profile bindgen_target opt_options ext features <<<"$variant"
+  IFS=, read -r -a opt <<<"$opt_options"
   feature_flags=()
   [ "$features" = - ] || feature_flags=(--features "$features")
   step "[$name] cargo build --lib --profile $profile --target $TARGET ${feature_flags[*]}"
@@ -77,7 +88,7 @@ for variant in "${VARIANTS[@]}"; do
       sha256sum "$input" | cut -d' ' -f1
       wasm-bindgen --version
       "$wasm_opt" --version
-      echo "$bindgen_target $level ${FEATURES[*]}"
+      echo "$bindgen_target ${opt[*]} ${FEATURES[*]}"
     } | sha256sum | cut -d' ' -f1
   )
   if [ -f "$OUT/.stamp-$name" ] && [ "$(cat "$OUT/.stamp-$name")" = "$stamp" ] &&
@@ -89,8 +100,8 @@ for variant in "${VARIANTS[@]}"; do
   step "[$name] wasm-bindgen --target $bindgen_target"
   wasm-bindgen --target "$bindgen_target" --no-typescript --out-name "huimin_$name" \
     --out-dir "$tmp/$name" "$input"
-  step "[$name] wasm-opt $level"
-  "$wasm_opt" "$level" "${FEATURES[@]}" "$tmp/$name/huimin_${name}_bg.wasm" \
+  step "[$name] wasm-opt ${opt[*]}"
+  "$wasm_opt" "${opt[@]}" "${FEATURES[@]}" "$tmp/$name/huimin_${name}_bg.wasm" \
     -o "$OUT/huimin_${name}_bg.wasm"
   cp "$tmp/$name/huimin_$name.js" "$OUT/huimin_$name.$ext"
   echo "$stamp" >"$OUT/.stamp-$name"
