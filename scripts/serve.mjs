@@ -1,5 +1,5 @@
-// A small static server for the web form: www/ at /, the built package
-// (pkg/) at /pkg/. It sets the Content-Security-Policy (this origin only,
+// A small static server for the web form: the built page (target/www/, from
+// www/ by scripts/build-web.mjs) at /, the built package (pkg/) at /pkg/. It sets the Content-Security-Policy (this origin only,
 // plus 'wasm-unsafe-eval' to compile the module), the right MIME types
 // (application/wasm), and compresses with brotli or gzip.
 //
@@ -146,11 +146,18 @@ async function warmUp(roots) {
  * @param {{port?: number, host?: string, www?: string, pkg?: string, log?: boolean}} [opts]
  * @returns {Promise<{server: import('node:http').Server, url: string, close: () => Promise<void>}>}
  */
-export function startServer(opts = {}) {
+export async function startServer(opts = {}) {
   const roots = {
-    www: path.resolve(opts.www ?? path.join(REPO, 'www')),
+    www: path.resolve(opts.www ?? path.join(REPO, 'target', 'www')),
     pkg: path.resolve(opts.pkg ?? path.join(REPO, 'pkg')),
   };
+  for (const [name, dir] of Object.entries(roots)) {
+    try {
+      await stat(path.join(dir, name === 'www' ? 'index.html' : 'huimin_web_bg.wasm'));
+    } catch {
+      throw new Error(`${dir} holds no built ${name === 'www' ? 'page' : 'package'}: run \`npm run build\` first`);
+    }
+  }
   const host = opts.host ?? '127.0.0.1';
   const server = createServer(async (req, res) => {
     const send = (status, text, extra = {}) => {
@@ -228,8 +235,9 @@ export function startServer(opts = {}) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // PORT (0: any free port), LOG=1 logs requests; HUIMIN_WWW and HUIMIN_PKG
-  // serve other folders, and HUIMIN_SAY_READY=1 prints `ready` once every
-  // file is compressed (scripts/measure-web.mjs runs the server so).
+  // serve other folders (HUIMIN_WWW=www: the page's sources, unbundled), and
+  // HUIMIN_SAY_READY=1 prints `ready` once every file is compressed
+  // (scripts/measure-web.mjs runs the server so).
   const port = Number(process.env.PORT ?? 8080);
   const env = process.env;
   startServer({ port, log: env.LOG === '1', www: env.HUIMIN_WWW || undefined, pkg: env.HUIMIN_PKG || undefined })
@@ -239,7 +247,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       if (env.HUIMIN_SAY_READY === '1') ready.then(() => console.log('ready'));
     })
     .catch((e) => {
-      console.error(`cannot serve on 127.0.0.1:${port}: ${e.message}`);
+      console.error(`cannot serve the web form on 127.0.0.1:${port}: ${e.message}`);
       process.exit(1);
     });
 }

@@ -11,12 +11,13 @@ if ! command -v node >/dev/null 2>&1; then
   exit 1
 fi
 
-# JS dev dependencies (the build's tools).
-if [ ! -d node_modules ]; then
+# JS dev dependencies (the build's tools), when missing or not those of the
+# lock file.
+if [ ! -d node_modules ] || ! npm ls --silent >/dev/null 2>&1; then
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
 
-# The package (pkg/): quick when nothing changed.
+# The package (pkg/) and the page (target/www/): quick when nothing changed.
 npm run --silent build
 
 exec node scripts/serve.mjs

@@ -7,11 +7,15 @@
 // it would as an import of main.js; main.js imports the same module instance
 // and awaits the same promise. Loading starts once, when the module is first
 // evaluated.
+//
+// The wasm's address is given from this module's own: the glue's default
+// (beside the glue) would not hold once the glue is bundled into this file
+// (scripts/build-web.mjs).
 
 import init, { Engine } from '../pkg/web.js';
 
 const engine = (async () => {
-  await init();
+  await init({ module_or_path: new URL('../pkg/huimin_web_bg.wasm', import.meta.url) });
   performance.mark('huimin:wasm-ready');
   const e = Engine.withDefaultPacks();
   performance.mark('huimin:engine-ready');

@@ -1,0 +1,121 @@
+// Builds the page that is served (target/www/, git-ignored) from www/ and the
+// built package pkg/:
+//  - js/engine.js: www/js/engine.js with the package's two browser modules
+//    (pkg/web.js, pkg/huimin_web.js) bundled in;
+//  - js/main.js: www/js/main.js with the page's other modules bundled in; it
+//    imports ./engine.js (left out of it), so that the page and the head's own
+//    <script> share one engine;
+//  - a source map beside each (.map, for developer tools);
+//  - index.html, css/, favicon.svg as they are, less the head's
+//    `modulepreload` links to modules now inside a bundle.
+// The wasm stays in pkg/ (served at /pkg/). Fourteen modules became two: in
+// headless Chromium on the 2-core development machine, each request and
+// module costs the browser time that the first result waits for (see
+// docs/web-form.md, Loading). The sources in www/ still run as they are
+// (`HUIMIN_WWW=www node scripts/serve.mjs`), for working on the page without
+// a build.
+//
+//   node scripts/build-web.mjs [--out DIR]      (npm run build runs it)
+//
+// Fails, naming the file, when the head refers to a file that neither the
+// output nor pkg/ has.
+
+import { build } from 'esbuild';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WWW = path.join(REPO, 'www');
+const PKG = path.join(REPO, 'pkg');
+
+/** The page's imports of `../pkg/…` (served at /pkg/) read from pkg/. */
+const pkgFolder = (pkg) => ({
+  name: 'pkg-folder',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/pkg\// }, (args) => ({ path: path.join(pkg, args.path.slice('../pkg/'.length)) }));
+  },
+});
+
+const COMMON = {
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  charset: 'utf8', // the page's Chinese and Japanese as they are, not \u escapes
+  legalComments: 'none',
+  logLevel: 'warning',
+  write: false,
+  // Minified (5 KB less on the wire; first result 12 ms and paint 24 ms
+  // earlier, medians of 15 paired fresh visits), with a source map beside
+  // each bundle that only developer tools ask for.
+  minify: true,
+  sourcemap: 'linked',
+};
+
+/** Drops the head's `modulepreload` links to modules that `has` not (those
+ *  bundled into another). */
+export function rewriteHead(html, has) {
+  return html.replace(/^[ \t]*<link rel="modulepreload" href="([^"]+)">\r?\n/gm, (line, href) => (has(href) ? line : ''));
+}
+
+/** The files the page's head names (scripts, links). */
+function headRefs(html) {
+  return [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+}
+
+/**
+ * @param {{out?: string, www?: string, pkg?: string}} [opts] folders (default
+ *   target/www/, www/, pkg/)
+ * @returns {Promise<{out: string, files: {name: string, bytes: number}[]}>}
+ */
+export async function buildWeb({ out = path.join(REPO, 'target', 'www'), www = WWW, pkg = PKG } = {}) {
+  for (const f of ['web.js', 'huimin_web.js', 'huimin_web_bg.wasm']) {
+    if (!existsSync(path.join(pkg, f))) throw new Error(`build-web: pkg/${f} is missing: run \`bash scripts/build-wasm.sh\` first`);
+  }
+  const bundles = [
+    ['js/engine.js', { entryPoints: [path.join(www, 'js', 'engine.js')] }],
+    ['js/main.js', { entryPoints: [path.join(www, 'js', 'main.js')], external: ['./engine.js'] }],
+  ];
+  const built = [];
+  const metas = [];
+  for (const [name, opts] of bundles) {
+    const r = await build({ ...COMMON, ...opts, plugins: [pkgFolder(pkg)], outfile: path.join(out, name), metafile: true });
+    for (const f of r.outputFiles) built.push([path.relative(out, f.path).split(path.sep).join('/'), f.contents]);
+    metas.push(Object.entries(r.metafile.outputs).find(([k]) => k.endsWith('.js'))[1]);
+  }
+  const main = metas[1];
+  const engineInMain = Object.keys(main.inputs).some((f) => path.basename(f) === 'engine.js' || f.includes('pkg/'));
+  if (engineInMain || !main.imports.some((i) => i.path === './engine.js' && i.external)) {
+    throw new Error('build-web: js/main.js must import ./engine.js and not hold a copy of it (the page would load a second engine)');
+  }
+
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  for (const e of await readdir(www, { withFileTypes: true })) {
+    if (e.name === 'js' || e.name === 'index.html' || e.name === 'pkg') continue;
+    await cp(path.join(www, e.name), path.join(out, e.name), { recursive: true });
+  }
+  await mkdir(path.join(out, 'js'), { recursive: true });
+  for (const [name, bytes] of built) await writeFile(path.join(out, name), bytes);
+
+  const inOut = (href) => existsSync(path.join(out, href));
+  const has = (href) => inOut(href) || (href.startsWith('pkg/') && existsSync(path.join(pkg, href.slice(4))));
+  const html = rewriteHead(await readFile(path.join(www, 'index.html'), 'utf8'), inOut);
+  const missing = headRefs(html).filter((href) => !has(href));
+  if (missing.length) throw new Error(`build-web: index.html names files that are not built: ${missing.join(', ')}`);
+  await writeFile(path.join(out, 'index.html'), html);
+  return { out, files: built.map(([name, bytes]) => ({ name, bytes: bytes.length })) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const i = process.argv.indexOf('--out');
+  try {
+    const r = await buildWeb(i > 0 ? { out: path.resolve(process.argv[i + 1]) } : {});
+    const rel = path.relative(process.cwd(), r.out) || '.';
+    console.log(`==> ${rel}/: ${r.files.map((f) => `${f.name} ${f.bytes} bytes`).join(', ')}`);
+  } catch (e) {
+    console.error(e.message ?? e);
+    process.exit(1);
+  }
+}
