@@ -1,17 +1,20 @@
 // Builds the page that is served (target/www/, git-ignored) from www/ and the
 // built package pkg/:
-//  - js/engine.js: www/js/engine.js with the package's two browser modules
-//    (pkg/web.js, pkg/huimin_web.js) bundled in;
-//  - js/main.js: www/js/main.js with the page's other modules bundled in; it
-//    imports ./engine.js (left out of it), so that the page and the head's own
-//    <script> share one engine;
+//  - js/start.js: www/js/start.js with the package's two browser modules
+//    (pkg/web.js, pkg/huimin_web.js) bundled in, as a classic script (it
+//    starts the engine and leaves it on `window.huiminEngine`);
+//  - js/main.js: www/js/main.js with the page's other modules bundled in (an
+//    ES module; it holds no copy of the package, which would be a second
+//    engine);
 //  - a source map beside each (.map, for developer tools);
-//  - index.html, css/, favicon.svg as they are, less the head's
-//    `modulepreload` links to modules now inside a bundle.
+//  - index.html, css/, favicon.svg as they are, but for the head: start.js
+//    run as a classic script, parser-blocking (so that it starts compiling
+//    the wasm before the page's first layout), and no `modulepreload` links
+//    to modules now inside a bundle.
 // The wasm stays in pkg/ (served at /pkg/). Fourteen modules became two: in
 // headless Chromium on the 2-core development machine, each request and
 // module costs the browser time that the first result waits for (see
-// docs/web-form.md, Loading). The sources in www/ still run as they are
+// docs/web-form.md, Loading, with the figures). The sources in www/ still run as they are
 // (`HUIMIN_WWW=www node scripts/serve.mjs`), for working on the page without
 // a build.
 //
@@ -44,6 +47,7 @@ const COMMON = {
   target: 'es2022',
   charset: 'utf8', // the page's Chinese and Japanese as they are, not \u escapes
   legalComments: 'none',
+  absWorkingDir: REPO, // the metafile's paths are relative to it
   logLevel: 'warning',
   write: false,
   // Minified (5 KB less on the wire; first result 12 ms and paint 24 ms
@@ -53,10 +57,18 @@ const COMMON = {
   sourcemap: 'linked',
 };
 
+/** The head's start script, as written in www/ and as built. */
+export const START_TAG = '<script type="module" src="js/start.js"></script>';
+export const START_TAG_BUILT = '<script src="js/start.js"></script>';
+
 /** Drops the head's `modulepreload` links to modules that `has` not (those
- *  bundled into another). */
+ *  bundled into another) and makes the start script a classic one. */
 export function rewriteHead(html, has) {
-  return html.replace(/^[ \t]*<link rel="modulepreload" href="([^"]+)">\r?\n/gm, (line, href) => (has(href) ? line : ''));
+  const n = html.split(START_TAG).length - 1;
+  if (n !== 1) throw new Error(`build-web: index.html must hold \`${START_TAG}\` once (found ${n})`);
+  return html
+    .replace(START_TAG, START_TAG_BUILT)
+    .replace(/^[ \t]*<link rel="modulepreload" href="([^"]+)">\r?\n/gm, (line, href) => (has(href) ? line : ''));
 }
 
 /** The files the page's head names (scripts, links). */
@@ -74,8 +86,10 @@ export async function buildWeb({ out = path.join(REPO, 'target', 'www'), www = W
     if (!existsSync(path.join(pkg, f))) throw new Error(`build-web: pkg/${f} is missing: run \`bash scripts/build-wasm.sh\` first`);
   }
   const bundles = [
-    ['js/engine.js', { entryPoints: [path.join(www, 'js', 'engine.js')] }],
-    ['js/main.js', { entryPoints: [path.join(www, 'js', 'main.js')], external: ['./engine.js'] }],
+    // (the glue's default address of the wasm, beside the glue by
+    // `import.meta.url`, is not used: start.js gives the address)
+    ['js/start.js', { entryPoints: [path.join(www, 'js', 'start.js')], format: 'iife', logOverride: { 'empty-import-meta': 'silent' } }],
+    ['js/main.js', { entryPoints: [path.join(www, 'js', 'main.js')] }],
   ];
   const built = [];
   const metas = [];
@@ -84,11 +98,11 @@ export async function buildWeb({ out = path.join(REPO, 'target', 'www'), www = W
     for (const f of r.outputFiles) built.push([path.relative(out, f.path).split(path.sep).join('/'), f.contents]);
     metas.push(Object.entries(r.metafile.outputs).find(([k]) => k.endsWith('.js'))[1]);
   }
-  const main = metas[1];
-  const engineInMain = Object.keys(main.inputs).some((f) => path.basename(f) === 'engine.js' || f.includes('pkg/'));
-  if (engineInMain || !main.imports.some((i) => i.path === './engine.js' && i.external)) {
-    throw new Error('build-web: js/main.js must import ./engine.js and not hold a copy of it (the page would load a second engine)');
+  const inPkg = (f) => path.resolve(REPO, f).startsWith(path.resolve(pkg) + path.sep);
+  if (Object.keys(metas[1].inputs).some(inPkg)) {
+    throw new Error('build-web: js/main.js holds a copy of the package (the page would load a second engine): only js/start.js may import ../pkg/');
   }
+  if (!Object.keys(metas[0].inputs).some(inPkg)) throw new Error('build-web: js/start.js does not import the package');
 
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
