@@ -14,14 +14,15 @@
 // The wasm stays in pkg/ (served at /pkg/). Fourteen modules became two: in
 // headless Chromium on the 2-core development machine, each request and
 // module costs the browser time that the first result waits for (see
-// docs/web-form.md, Loading, with the figures). The sources in www/ still run as they are
-// (`HUIMIN_WWW=www node scripts/serve.mjs`), for working on the page without
-// a build.
+// docs/web-form.md, Loading, with the figures). The sources in www/ still run
+// as they are (`HUIMIN_WWW=www node scripts/serve.mjs`), for working on the
+// page without a build.
 //
 //   node scripts/build-web.mjs [--out DIR]      (npm run build runs it)
 //
-// Fails, naming the file, when the head refers to a file that neither the
-// output nor pkg/ has.
+// Fails with what is wrong when pkg/ is not built, an import resolves to
+// nothing, main.js would hold a copy of the package, or the head names a
+// file that neither the output nor pkg/ has.
 
 import { build } from 'esbuild';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';

@@ -1,7 +1,8 @@
 // A small static server for the web form: the built page (target/www/, from
-// www/ by scripts/build-web.mjs) at /, the built package (pkg/) at /pkg/. It sets the Content-Security-Policy (this origin only,
-// plus 'wasm-unsafe-eval' to compile the module), the right MIME types
-// (application/wasm), and compresses with brotli or gzip.
+// www/ by scripts/build-web.mjs) at /, the built package (pkg/) at /pkg/. It
+// sets the Content-Security-Policy (this origin only, plus 'wasm-unsafe-eval'
+// to compile the module), the right MIME types (application/wasm), and
+// compresses with brotli or gzip.
 //
 //   node scripts/serve.mjs            # http://127.0.0.1:8080/ (PORT=… to change)
 //   import { startServer } from './serve.mjs'   # tests: port 0 = a free port
@@ -151,11 +152,11 @@ export async function startServer(opts = {}) {
     www: path.resolve(opts.www ?? path.join(REPO, 'target', 'www')),
     pkg: path.resolve(opts.pkg ?? path.join(REPO, 'pkg')),
   };
-  for (const [name, dir] of Object.entries(roots)) {
+  for (const [dir, file, what] of [[roots.www, 'index.html', 'page'], [roots.pkg, 'huimin_web_bg.wasm', 'package']]) {
     try {
-      await stat(path.join(dir, name === 'www' ? 'index.html' : 'huimin_web_bg.wasm'));
+      await stat(path.join(dir, file));
     } catch {
-      throw new Error(`${dir} holds no built ${name === 'www' ? 'page' : 'package'}: run \`npm run build\` first`);
+      throw new Error(`${dir} holds no built ${what}: run \`npm run build\` first`);
     }
   }
   const host = opts.host ?? '127.0.0.1';

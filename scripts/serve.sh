@@ -11,9 +11,9 @@ if ! command -v node >/dev/null 2>&1; then
   exit 1
 fi
 
-# JS dev dependencies (the build's tools), when missing or not those of the
-# lock file.
-if [ ! -d node_modules ] || ! npm ls --silent >/dev/null 2>&1; then
+# JS dev dependencies (the build's tools); build-wasm.sh reinstalls them when
+# the lock file has changed since.
+if [ ! -d node_modules ]; then
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
 

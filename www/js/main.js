@@ -3,7 +3,6 @@
 // address's fragment (#applicant, #caseworker).
 
 import { HTML_LANG, LANGS, lang, setLang, t, translateStatic } from './i18n.js';
-import { loadEngine } from './engine.js';
 import { afterPaint } from './dom.js';
 import { Model } from './model.js';
 import { ApplicantView } from './applicant.js';
@@ -49,6 +48,11 @@ function upgradeDateField(input) {
     input.removeAttribute('placeholder');
   };
   afterPaint(go);
+}
+
+/** The engine that js/start.js started loading (the head runs it first). */
+function loadEngine() {
+  return window.huiminEngine ?? Promise.reject(new Error('js/start.js did not run (it starts the engine)'));
 }
 
 function showView(focus) {

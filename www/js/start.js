@@ -1,7 +1,7 @@
 // Starts loading the engine: fetches and instantiates the `huimin` package's
 // WebAssembly (served from this origin under /pkg/) and builds the engine
 // holding the shipped rule packs. The promise is left on `window.huiminEngine`
-// for main.js (through engine.js).
+// for main.js.
 //
 // The page's head runs this first. Built (scripts/build-web.mjs), it is a
 // classic script bundled with the package's browser modules, which blocks the
