@@ -123,7 +123,9 @@ export async function buildWeb({ out = path.join(REPO, 'target', 'www'), www = W
   return { out, files: built.map(([name, bytes]) => ({ name, bytes: bytes.length })) };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script (not imported): compared as paths, since the URL
+// percent-encodes what the path has as it is (a space, say).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--out');
   try {
     const r = await buildWeb(i > 0 ? { out: path.resolve(process.argv[i + 1]) } : {});

@@ -18,6 +18,7 @@
 
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const ARGS = [
@@ -303,7 +304,9 @@ function arg(name) {
   return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script (not imported): compared as paths, since the URL
+// percent-encodes what the path has as it is (a space, say).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const runs = Number(arg('--runs') ?? 7);
   const baseline = arg('--baseline-www') || arg('--baseline-pkg')
     ? { www: arg('--baseline-www'), pkg: arg('--baseline-pkg') } : undefined;
