@@ -1,20 +1,23 @@
 //! Embeds the shipped rule packs (`rules/*.toml`) in the WebAssembly build.
 //!
-//! For `wasm32` targets it writes `$OUT_DIR/default_packs.rs`: a list of
-//! `(file name, include_str!(…))` sorted by file name, the order in which the
-//! command line reads a rules folder, so `Engine.withDefaultPacks()` has the
-//! same content hash as `huimin check`, and that hash (`DEFAULT_HASH`,
-//! computed by `check::content_hash`'s own function, `src/check/hash.rs`,
-//! so the page does not spend its first moments hashing). With feature
-//! `lean-packs` (the browser build) the packs are embedded without their test
-//! cases and comments (`src/syntax/lean.rs`); the hash is still that of the
-//! files as they are. Native builds read packs from disk and get nothing
-//! from here.
+//! For `wasm32` targets it writes `$OUT_DIR/default_packs.rs` with the
+//! content hash of the pack files (`DEFAULT_HASH`, computed by
+//! `check::content_hash`'s own function, `src/check/hash.rs`, the hash
+//! `huimin check` prints) and either:
+//! - the pack files: `DEFAULT_PACKS`, a list of `(file name, include_str!(…))`
+//!   sorted by file name, the order in which the command line reads a rules
+//!   folder (Node's build);
+//! - or, with feature `compiled-packs` (the browser's build), the packs
+//!   already checked and compiled: `COMPILED_PACKS`, the bytes that
+//!   `huimin compile` wrote to the file named by the environment variable
+//!   `HUIMIN_COMPILED_PACKS` (`scripts/build-wasm.sh` runs it and sets it).
+//!   The file's first line names the hash of the packs it was compiled from;
+//!   a file compiled from other packs than `rules/` is refused here.
+//!
+//! Native builds read packs from disk and get nothing from here.
 
 #[path = "src/check/hash.rs"]
 mod hash;
-#[path = "src/syntax/lean.rs"]
-mod lean;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -23,7 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=src/check/hash.rs");
-    println!("cargo:rerun-if-changed=src/syntax/lean.rs");
+    println!("cargo:rerun-if-env-changed=HUIMIN_COMPILED_PACKS");
     if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() != Ok("wasm32") {
         return Ok(());
     }
@@ -42,44 +45,65 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     files.sort();
-    let mut out = String::from(
-        "/// The shipped rule packs, `(file name, text)`, sorted by file name.\n\
-         pub const DEFAULT_PACKS: &[(&str, &str)] = &[\n",
-    );
-    // Feature `lean-packs` (the browser build): each pack without its test
-    // cases and comments (`src/syntax/lean.rs`), written beside this file's
-    // output and embedded from there.
-    let lean_packs = std::env::var_os("CARGO_FEATURE_LEAN_PACKS").is_some();
-    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR")?);
-    for (name, path, text) in &files {
-        let embedded = if lean_packs {
-            let lean_path = out_dir.join(format!("lean-{name}"));
-            std::fs::write(&lean_path, lean::lean(text))?;
-            lean_path
-        } else {
-            path.clone()
-        };
-        writeln!(
-            out,
-            "    ({name:?}, include_str!({:?})),",
-            embedded.to_string_lossy()
-        )?;
-    }
-    out.push_str("];\n");
-    writeln!(
-        out,
-        "/// Whether [`DEFAULT_PACKS`] hold the packs' test cases (not in a\n\
-         /// `lean-packs` build).\npub const DEFAULT_PACKS_HAVE_TESTS: bool = {};",
-        !lean_packs
-    )?;
     let hash = hash::hash_sorted(files.iter().map(|(n, _, t)| (n.as_str(), t.as_bytes())));
+    let mut out = String::new();
     writeln!(
         out,
-        "/// The content hash of the pack files, as `huimin check` gives it (in a\n\
-         /// `lean-packs` build, of the files before the cut).\n\
+        "/// The content hash of the pack files, as `huimin check` gives it.\n\
          pub const DEFAULT_HASH: &str = {hash:?};"
     )?;
-    let dest = out_dir.join("default_packs.rs");
-    std::fs::write(dest, out)?;
+    if std::env::var_os("CARGO_FEATURE_COMPILED_PACKS").is_some() {
+        let compiled = compiled_packs(&hash)?;
+        println!("cargo:rerun-if-changed={}", compiled.display());
+        writeln!(
+            out,
+            "/// The shipped packs compiled (`huimin compile`, `api::engine_bytes`).\n\
+             pub const COMPILED_PACKS: &[u8] = include_bytes!({:?});",
+            compiled.to_string_lossy()
+        )?;
+    } else {
+        out.push_str(
+            "/// The shipped rule packs, `(file name, text)`, sorted by file name.\n\
+             pub const DEFAULT_PACKS: &[(&str, &str)] = &[\n",
+        );
+        for (name, path, _) in &files {
+            writeln!(
+                out,
+                "    ({name:?}, include_str!({:?})),",
+                path.to_string_lossy()
+            )?;
+        }
+        out.push_str("];\n");
+    }
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR")?);
+    std::fs::write(out_dir.join("default_packs.rs"), out)?;
     Ok(())
+}
+
+/// The file of compiled packs named by `HUIMIN_COMPILED_PACKS`, checked to be
+/// compiled from the packs of `rules/` (whose hash is `hash`).
+fn compiled_packs(hash: &str) -> Result<std::path::PathBuf, String> {
+    const HOW: &str = "scripts/build-wasm.sh writes it with \
+                       `cargo run -- compile --output FILE` and sets HUIMIN_COMPILED_PACKS=FILE";
+    let Some(path) = std::env::var_os("HUIMIN_COMPILED_PACKS") else {
+        return Err(format!(
+            "feature `compiled-packs` embeds the packs compiled, from the file named by \
+             HUIMIN_COMPILED_PACKS, which is not set: {HOW}"
+        ));
+    };
+    let path = std::path::PathBuf::from(path);
+    let path = std::fs::canonicalize(&path)
+        .map_err(|e| format!("HUIMIN_COMPILED_PACKS={}: {e}; {HOW}", path.display()))?;
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let first = String::from_utf8_lossy(first);
+    if !first.starts_with("huimin-engine ") || !first.ends_with(hash) {
+        return Err(format!(
+            "{} holds packs compiled from other files than rules/ ({hash}): its first line is \
+             `{}`; compile them again: {HOW}",
+            path.display(),
+            first.chars().take(120).collect::<String>()
+        ));
+    }
+    Ok(path)
 }

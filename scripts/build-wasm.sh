@@ -24,8 +24,11 @@ FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
 # name, cargo profile (Cargo.toml), wasm-bindgen target, wasm-opt options
 # (comma-separated), the glue's extension (the nodejs glue is CommonJS, the
 # package an ES one), and the crate's features: the browser's embeds the
-# shipped packs without their test cases and comments (`lean-packs`; its
-# runTests() on them says so).
+# shipped packs already checked and compiled, without their test cases
+# (`compiled-packs`, from the file `huimin compile` writes below; its
+# runTests() on them says so), so that its Engine.withDefaultPacks() only
+# decodes them: on a fresh visit the page's engine is ready 30-40 ms sooner
+# (docs/web-form.md, Loading).
 # The browser's wasm-opt does not merge a function into its only caller
 # (--one-caller-inline-max-function-size=0): merged, the packs' checker was
 # one 74 KB function. A browser compiles a function on its first call, the
@@ -37,7 +40,7 @@ FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
 # compressed (docs/web-form.md, Loading).
 VARIANTS=(
   "node wasm-node nodejs -O3 cjs -"
-  "web wasm web -Oz,--one-caller-inline-max-function-size=0 js lean-packs"
+  "web wasm web -Oz,--one-caller-inline-max-function-size=0 js compiled-packs"
 )
 
 step() { printf '==> %s\n' "$*" >&2; }
@@ -69,6 +72,19 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/.package-lock.json
 fi
 wasm_opt=node_modules/.bin/wasm-opt
 
+# ---- the shipped packs, compiled for the browser's build -------------------
+# By the command line of this same commit (the encoding is this build's own:
+# build.rs refuses a file compiled from other packs). Replaced only when its
+# bytes change, since build.rs watches it: a new file means a new wasm.
+target_dir=${CARGO_TARGET_DIR:-target}
+mkdir -p "$target_dir"
+compiled=$target_dir/huimin-packs.bin
+step "cargo run -- compile --output $compiled"
+cargo run --quiet --bin huimin -- compile --output "$compiled.new"
+if cmp -s "$compiled.new" "$compiled"; then rm "$compiled.new"; else mv "$compiled.new" "$compiled"; fi
+HUIMIN_COMPILED_PACKS=$(cd "$(dirname "$compiled")" && pwd)/$(basename "$compiled")
+export HUIMIN_COMPILED_PACKS
+
 # ---- compile, bind, optimise -----------------------------------------------
 mkdir -p "$OUT"
 tmp=$(mktemp -d)
@@ -80,7 +96,7 @@ for variant in "${VARIANTS[@]}"; do
   [ "$features" = - ] || feature_flags=(--features "$features")
   step "[$name] cargo build --lib --profile $profile --target $TARGET ${feature_flags[*]}"
   cargo build --lib --profile "$profile" --target "$TARGET" "${feature_flags[@]}"
-  input=${CARGO_TARGET_DIR:-target}/$TARGET/$profile/huimin.wasm
+  input=$target_dir/$TARGET/$profile/huimin.wasm
   # wasm-bindgen and wasm-opt take a minute or two: skip them when their
   # input, the tools and the flags are what made the files in pkg/.
   stamp=$(

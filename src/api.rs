@@ -301,6 +301,64 @@ pub fn load_with(
     Ok(engine)
 }
 
+/// The first line of [`engine_bytes`]' output, up to the packs' hash.
+const ENGINE_MAGIC: &str = concat!("huimin-engine ", env!("CARGO_PKG_VERSION"), " ");
+
+/// A compiled engine as bytes, for a build that embeds its packs compiled
+/// (the browser's, feature `compiled-packs`): a first line
+/// `huimin-engine VERSION HASH`, then the engine in `postcard`'s encoding.
+/// The pack files' test cases are not kept (compile with
+/// `skip_tests: true`: an engine that evaluates never reads them).
+///
+/// The encoding is that of this build's types, so bytes are read back only
+/// by the same build of huimin: `scripts/build-wasm.sh` writes them with the
+/// command line (`huimin compile`) of the commit whose wasm embeds them.
+pub fn engine_bytes(engine: &Engine) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let mut out = format!("{ENGINE_MAGIC}{}\n", engine.hash).into_bytes();
+    let body = postcard::to_allocvec(engine).map_err(|e| {
+        vec![Diagnostic::new(
+            "engine.encode",
+            format!("the compiled packs cannot be encoded: {e}"),
+        )]
+    })?;
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// Reads back what [`engine_bytes`] wrote, in the same build.
+pub fn engine_from_bytes(bytes: &[u8]) -> Result<Engine, Vec<Diagnostic>> {
+    let fault = |message: String| {
+        vec![Diagnostic::new("engine.decode", message).with_help(Some(
+            "write the compiled packs with `huimin compile` of this same build \
+             (scripts/build-wasm.sh does)"
+                .into(),
+        ))]
+    };
+    let line_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or_else(|| fault("these bytes are not compiled packs (no first line)".into()))?;
+    let (first, body) = bytes.split_at(line_end);
+    let body = body.get(1..).unwrap_or_default();
+    let first = std::str::from_utf8(first).unwrap_or_default();
+    let Some(hash) = first.strip_prefix(ENGINE_MAGIC) else {
+        return Err(fault(format!(
+            "these bytes are not compiled packs of this build: they begin `{}`, not `{}`",
+            first.chars().take(60).collect::<String>(),
+            ENGINE_MAGIC.trim_end()
+        )));
+    };
+    let engine: Engine = postcard::from_bytes(body)
+        .map_err(|e| fault(format!("the compiled packs do not decode: {e}")))?;
+    if engine.hash != hash {
+        return Err(fault(format!(
+            "the compiled packs say they are {hash} but hold {}",
+            engine.hash
+        )));
+    }
+    Ok(engine)
+}
+
 /// Evaluates a case given as JSON.
 pub fn evaluate<'e>(
     engine: &'e Engine,

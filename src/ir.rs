@@ -21,7 +21,7 @@ pub type BenefitId = u32;
 pub type Sym = u32;
 
 /// The declared type of a fact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FactType {
     /// `bool`.
     Bool,
@@ -69,7 +69,7 @@ impl FactType {
 }
 
 /// Where a fact's value lives in [`crate::input::Facts`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FactSlot {
     /// A top-level scalar.
     Scalar(u32),
@@ -80,7 +80,7 @@ pub enum FactSlot {
 }
 
 /// A declared fact.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FactDef {
     /// Its path, `household.members[].birth_date`.
     pub path: String,
@@ -97,8 +97,10 @@ pub struct FactDef {
     /// Enum value labels.
     pub value_labels: BTreeMap<String, Text>,
     /// Inclusive lower bound.
+    #[serde(with = "decimal_opt")]
     pub min: Option<Decimal>,
     /// Inclusive upper bound.
+    #[serde(with = "decimal_opt")]
     pub max: Option<Decimal>,
     /// Must not lie after the as-of date.
     pub not_after_as_of: bool,
@@ -115,7 +117,7 @@ pub struct FactDef {
 }
 
 /// All declared facts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Schema {
     /// Facts in declaration order (packs in load order).
     pub facts: Vec<FactDef>,
@@ -132,14 +134,14 @@ pub struct Schema {
 }
 
 /// An object of the case file: its keys, each a fact or a nested object.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ObjectShape {
     /// Keys in order.
     pub children: Keys<ShapeChild>,
 }
 
 /// What a key of a case-file object holds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum ShapeChild {
     /// A declared fact (scalar or list).
     Fact(FactId),
@@ -149,7 +151,7 @@ pub enum ShapeChild {
 
 /// The keys of a case-file object (or of a list's records), in key order,
 /// found by a hash of the key, a binary search and one comparison.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Keys<T> {
     entries: Vec<(String, T)>,
     /// (hash of the key, entry index), sorted.
@@ -240,12 +242,12 @@ impl Schema {
 
 /// A runtime value that is known. Plain data (`Copy`, no pointers), so
 /// values move through the evaluator without reference counting.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Val {
     /// Boolean.
     Bool(bool),
     /// Exact decimal.
-    Num(Decimal),
+    Num(#[serde(with = "decimal")] Decimal),
     /// Calendar date.
     Date(NaiveDate),
     /// Enum value or string: the packs' symbols first, then the strings of
@@ -258,7 +260,7 @@ pub enum Val {
 }
 
 /// Which records of a list a list value holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Selection {
     /// The first `n` records: the whole list.
     All(u32),
@@ -288,12 +290,12 @@ impl Selection {
 }
 
 /// A constant in the IR.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Const {
     /// Boolean.
     Bool(bool),
     /// Decimal.
-    Num(Decimal),
+    Num(#[serde(with = "decimal")] Decimal),
     /// Date.
     Date(NaiveDate),
     /// Symbol.
@@ -313,7 +315,7 @@ impl Const {
 }
 
 /// Built-in list functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ListFn {
     /// Number of records satisfying the predicate.
     Count,
@@ -330,7 +332,7 @@ pub enum ListFn {
 }
 
 /// Built-in scalar functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ScalarFn {
     /// Smallest.
     Min,
@@ -349,7 +351,7 @@ pub enum ScalarFn {
 }
 
 /// An IR node.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Node {
     /// A constant.
     Const(Const),
@@ -388,11 +390,12 @@ pub enum Node {
 }
 
 /// A parameter value on a date range.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ParamValue {
     /// First day.
     pub from: NaiveDate,
     /// The value; `None` when the parameter stops applying.
+    #[serde(with = "decimal_opt")]
     pub value: Option<Decimal>,
     /// Confidence tag.
     pub confidence: Confidence,
@@ -401,7 +404,9 @@ pub struct ParamValue {
 }
 
 /// How sure a value is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Confidence {
     /// A design assumption.
@@ -438,7 +443,7 @@ impl Confidence {
 }
 
 /// A checked parameter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Parameter {
     /// Id.
     pub id: String,
@@ -461,7 +466,7 @@ impl Parameter {
 }
 
 /// A checked definition.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Definition {
     /// Name.
     pub name: String,
@@ -476,7 +481,7 @@ pub struct Definition {
 }
 
 /// Amount period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     /// Paid once.
@@ -488,7 +493,7 @@ pub enum Period {
 }
 
 /// A cited legal source.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Citation {
     /// Document id.
     pub document: String,
@@ -499,7 +504,7 @@ pub struct Citation {
 }
 
 /// A checked condition.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Condition {
     /// Id.
     pub id: String,
@@ -519,7 +524,7 @@ pub struct Condition {
 }
 
 /// The parts of a condition's explanation that do not depend on the case.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConditionPlan {
     /// The comparisons at the top of the condition (under `and`, `or`,
     /// `not`, `if`), in order.
@@ -528,12 +533,17 @@ pub struct ConditionPlan {
     pub reads: Vec<BenefitId>,
 }
 
+/// An operator's text, as [`ComparisonPlan::op`] holds it (an alias, so that
+/// serde does not take the field for one borrowed from its input).
+pub type OpText = &'static str;
+
 /// One comparison an explanation shows: the two sides to evaluate, and
 /// what each side is, in the three languages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ComparisonPlan {
     /// The operator as written (`<`, `in`, …).
-    pub op: &'static str,
+    #[serde(with = "static_op")]
+    pub op: OpText,
     /// The left side.
     pub left: Node,
     /// The right side (none for `in`, whose list is in `right_text`).
@@ -547,7 +557,7 @@ pub struct ComparisonPlan {
 }
 
 /// A note with the statuses it applies to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// Statuses (empty: all).
     pub on: Vec<String>,
@@ -556,7 +566,7 @@ pub struct Note {
 }
 
 /// A checked benefit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Benefit {
     /// Id.
     pub id: String,
@@ -618,7 +628,7 @@ static EMPTY_TEXT: Text = Text {
 };
 
 /// A checked pack.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Pack {
     /// Program id.
     pub id: String,
@@ -632,12 +642,13 @@ pub struct Pack {
     pub benefits: Vec<BenefitId>,
     /// Tier benefits in order.
     pub tiers: Vec<BenefitId>,
-    /// Test cases.
+    /// Test cases (not in a compiled engine: see [`crate::api::engine_bytes`]).
+    #[serde(skip)]
     pub tests: Vec<TestDecl>,
 }
 
 /// The compiled packs: everything evaluation needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Engine {
     /// Packs in dependency order.
     pub packs: Vec<Pack>,
@@ -661,7 +672,7 @@ pub struct Engine {
 }
 
 /// The parts of results that do not depend on the case.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResultPlan {
     /// Per fact: for a field of a list's records, the case-file paths of
     /// its first [`ResultPlan::RECORDS`] records
@@ -703,5 +714,54 @@ impl Engine {
             .get(s as usize)
             .map(String::as_str)
             .unwrap_or("")
+    }
+}
+
+/// [`ComparisonPlan::op`] as its text: read back, the text is matched to the
+/// operator it names, since a `&'static str` cannot borrow from the input.
+mod static_op {
+    use crate::syntax::ast::BinOp;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(op: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(op)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+        let text = <&str>::deserialize(d)?;
+        std::iter::once("in")
+            .chain(BinOp::ALL.iter().map(|op| op.symbol()))
+            .find(|op| *op == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown operator `{text}`")))
+    }
+}
+
+/// A [`Decimal`] as its 16 bytes (`Decimal::serialize`): exact, and read
+/// back without parsing text. (`Decimal`'s own `Deserialize` asks the format
+/// what the value is, which `postcard`, not self-describing, cannot say.)
+mod decimal {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        d.serialize().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        <[u8; 16]>::deserialize(d).map(Decimal::deserialize)
+    }
+}
+
+/// An optional [`Decimal`], as [`decimal`] writes one.
+mod decimal_opt {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        d.map(|d| d.serialize()).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        Option::<[u8; 16]>::deserialize(d).map(|b| b.map(Decimal::deserialize))
     }
 }

@@ -33,21 +33,19 @@ pub struct Engine {
     shipped: bool,
 }
 
-/// The shipped packs as `(file name, text)`.
-fn default_files() -> Vec<(String, String)> {
-    DEFAULT_PACKS
+/// The shipped packs, compiled from their files (Node's build); `tests`
+/// also reads their test cases.
+#[cfg(not(feature = "compiled-packs"))]
+fn load_default(tests: bool) -> Result<api::Engine, JsValue> {
+    let files: Vec<(String, String)> = DEFAULT_PACKS
         .iter()
         .map(|(name, text)| ((*name).to_string(), (*text).to_string()))
-        .collect()
-}
-
-/// Compiles the shipped packs; `tests` also reads their test cases.
-fn load_default(tests: bool) -> Result<api::Engine, JsValue> {
+        .collect();
     let options = api::LoadOptions {
         hash: Some(DEFAULT_HASH.to_string()),
         skip_tests: !tests,
     };
-    api::load_with(&default_files(), options).map_err(|errors| {
+    api::load_with(&files, options).map_err(|errors| {
         let codes: Vec<&str> = errors.iter().map(|d| d.code.as_str()).collect();
         js_sys::Error::new(&format!(
             "the shipped rule packs do not compile: {}",
@@ -56,6 +54,38 @@ fn load_default(tests: bool) -> Result<api::Engine, JsValue> {
         .into()
     })
 }
+
+/// The shipped packs, decoded from the bytes `huimin compile` wrote at build
+/// time (the browser's build, feature `compiled-packs`): no test cases.
+#[cfg(feature = "compiled-packs")]
+fn load_default(tests: bool) -> Result<api::Engine, JsValue> {
+    if tests {
+        return Err(js_sys::Error::new(NO_TESTS).into());
+    }
+    let engine = api::engine_from_bytes(COMPILED_PACKS).map_err(|errors| {
+        let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        JsValue::from(js_sys::Error::new(&format!(
+            "the shipped rule packs do not load: {}",
+            messages.join("; ")
+        )))
+    })?;
+    if engine.hash != DEFAULT_HASH {
+        return Err(js_sys::Error::new(&format!(
+            "the shipped rule packs do not load: they were compiled from {}, not from this \
+             build's rules/ ({DEFAULT_HASH})",
+            engine.hash
+        ))
+        .into());
+    }
+    Ok(engine)
+}
+
+/// Why `runTests()` on the shipped packs throws in the browser's build.
+#[cfg(feature = "compiled-packs")]
+const NO_TESTS: &str = "runTests: this is the browser build of huimin, which embeds the shipped \
+     packs compiled, without their test cases, to keep the download small and the start quick; \
+     run them with the Node build (import or require `huimin` in Node) or `huimin test`, or load \
+     the pack files with Engine.fromPacks";
 
 /// A thrown `TypeError` for misuse of the API.
 fn type_error(message: String) -> JsValue {
@@ -129,8 +159,9 @@ impl Engine {
     /// native test suite runs them, and an engine that evaluates never needs
     /// them, so a page's first result does not wait for them. `runTests()`
     /// reads them when it is called. The browser build (feature
-    /// `lean-packs`) embeds the packs without them, and there `runTests()`
-    /// on the shipped packs throws an `Error` that says so.
+    /// `compiled-packs`) embeds the packs already checked and compiled, so
+    /// that this only decodes them, and without their test cases: there
+    /// `runTests()` on the shipped packs throws an `Error` that says so.
     #[wasm_bindgen(js_name = withDefaultPacks)]
     pub fn with_default_packs() -> Result<Engine, JsValue> {
         load_default(false).map(|inner| Engine {
@@ -244,15 +275,6 @@ impl Engine {
     pub fn run_tests(&self) -> Result<JsValue, JsValue> {
         let full;
         let engine = if self.shipped {
-            if !DEFAULT_PACKS_HAVE_TESTS {
-                return Err(js_sys::Error::new(
-                    "runTests: this is the browser build of huimin, which embeds the shipped packs \
-                     without their test cases to keep the download small; run them with the Node \
-                     build (import or require `huimin` in Node) or `huimin test`, or load the pack \
-                     files with Engine.fromPacks",
-                )
-                .into());
-            }
             full = load_default(true)?;
             &full
         } else {

@@ -90,6 +90,16 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Check the rule packs and write them compiled, for a build that embeds
+    /// them so (the browser's: scripts/build-wasm.sh). Test cases are left out.
+    Compile {
+        /// Folder of `*.toml` rule packs.
+        #[arg(long, default_value = "rules")]
+        rules: PathBuf,
+        /// The file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Print the facts the packs read, as JSON Schema with labels.
     Schema {
         /// Folder of `*.toml` rule packs.
@@ -348,6 +358,37 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
                 ));
             }
             eprintln!("{} cases, {} with errors", lines.len(), failed);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compile { rules, output } => {
+            let files = api::read_pack_dir(&rules)?;
+            let options = api::LoadOptions {
+                hash: None,
+                skip_tests: true,
+            };
+            let engine = match api::load_with(&files, options) {
+                Ok(e) => e,
+                Err(diags) => {
+                    print_diagnostics(&diags, &files);
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let bytes = match api::engine_bytes(&engine) {
+                Ok(b) => b,
+                Err(diags) => {
+                    print_diagnostics(&diags, &files);
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            std::fs::write(&output, &bytes)
+                .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+            eprintln!(
+                "wrote {} ({} bytes: {} packs, {})",
+                output.display(),
+                bytes.len(),
+                engine.packs.len(),
+                engine.hash
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { rules } => {

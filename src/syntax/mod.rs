@@ -3,7 +3,6 @@
 
 pub mod ast;
 pub mod err;
-pub mod lean;
 pub mod lexer;
 pub mod pack;
 pub mod parser;

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::ops::{Deref, Range};
 
 /// A value with its byte span in the pack file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Spanned<T> {
     span: Range<usize>,
     value: T,
@@ -54,7 +54,7 @@ impl<T> Deref for Spanned<T> {
 }
 
 /// A text in the three languages of the form.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
 pub struct Text {
     /// Simplified Chinese.
     pub zh: String,
@@ -65,11 +65,11 @@ pub struct Text {
 }
 
 /// A date in a pack: a TOML date, or a `YYYY-MM-DD` string.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackDate(pub String);
 
 /// A decimal in a pack: a string or an integer. Floats are refused.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackDecimal(pub String);
 
 /// One rule-pack file.
@@ -143,7 +143,7 @@ pub struct FactDecl {
 }
 
 /// `exactly_one = { field, value }`.
-#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct ExactlyOne {
     /// The record field.
     pub field: String,
@@ -152,7 +152,7 @@ pub struct ExactlyOne {
 }
 
 /// `[parameters.ID]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ParameterDecl {
     /// What it is.
     pub label: Text,
@@ -167,7 +167,7 @@ pub struct ParameterDecl {
 }
 
 /// One dated parameter value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ParameterValueDecl {
     /// First day it applies.
     pub from: PackDate,
