@@ -429,9 +429,10 @@ export declare class Engine {
   programs(): Program[];
   /**
    * Runs the packs' own test cases. The browser build embeds the shipped
-   * packs without their test cases (to keep its download small), so there
-   * `Engine.withDefaultPacks().runTests()` throws an `Error` saying so; packs
-   * given to `Engine.fromPacks` keep their tests in every build.
+   * packs compiled, without their test cases (to keep its download small
+   * and its start quick), so there `Engine.withDefaultPacks().runTests()`
+   * throws an `Error` saying so; packs given to `Engine.fromPacks` keep their
+   * tests in every build.
    */
   runTests(): TestReport;
   /** Content hash of the packs (`sha256:…`). */
