@@ -1,12 +1,12 @@
 //! Embeds the shipped rule packs (`rules/*.toml`) in the WebAssembly build.
 //!
-//! For `wasm32` targets it writes `$OUT_DIR/default_packs.rs` with the
-//! content hash of the pack files (`DEFAULT_HASH`, computed by
-//! `check::content_hash`'s own function, `src/check/hash.rs`, the hash
-//! `huimin check` prints) and either:
+//! For `wasm32` targets it hashes the pack files (by `check::content_hash`'s
+//! own function, `src/check/hash.rs`: the hash `huimin check` prints) and
+//! writes `$OUT_DIR/default_packs.rs` with either:
 //! - the pack files: `DEFAULT_PACKS`, a list of `(file name, include_str!(…))`
 //!   sorted by file name, the order in which the command line reads a rules
-//!   folder (Node's build);
+//!   folder, and their hash, `DEFAULT_HASH`, so that `withDefaultPacks()`
+//!   does not hash them (Node's build);
 //! - or, with feature `compiled-packs` (the browser's build), the packs
 //!   already checked and compiled: `COMPILED_PACKS`, the bytes that
 //!   `huimin compile` wrote to the file named by the environment variable
@@ -47,11 +47,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     files.sort();
     let hash = hash::hash_sorted(files.iter().map(|(n, _, t)| (n.as_str(), t.as_bytes())));
     let mut out = String::new();
-    writeln!(
-        out,
-        "/// The content hash of the pack files, as `huimin check` gives it.\n\
-         pub const DEFAULT_HASH: &str = {hash:?};"
-    )?;
     if std::env::var_os("CARGO_FEATURE_COMPILED_PACKS").is_some() {
         let compiled = compiled_packs(&hash)?;
         println!("cargo:rerun-if-changed={}", compiled.display());
@@ -62,6 +57,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             compiled.to_string_lossy()
         )?;
     } else {
+        writeln!(
+            out,
+            "/// The content hash of the pack files, as `huimin check` gives it.\n\
+             pub const DEFAULT_HASH: &str = {hash:?};"
+        )?;
         out.push_str(
             "/// The shipped rule packs, `(file name, text)`, sorted by file name.\n\
              pub const DEFAULT_PACKS: &[(&str, &str)] = &[\n",

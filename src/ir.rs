@@ -533,17 +533,31 @@ pub struct ConditionPlan {
     pub reads: Vec<BenefitId>,
 }
 
-/// An operator's text, as [`ComparisonPlan::op`] holds it (an alias, so that
-/// serde does not take the field for one borrowed from its input).
-pub type OpText = &'static str;
+/// The operator of a [`ComparisonPlan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CompareOp {
+    /// A comparison operator (`<`, `==`, …).
+    Bin(BinOp),
+    /// `in` a list of constants.
+    In,
+}
+
+impl CompareOp {
+    /// The operator as written (`<`, `in`, …).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CompareOp::Bin(op) => op.symbol(),
+            CompareOp::In => "in",
+        }
+    }
+}
 
 /// One comparison an explanation shows: the two sides to evaluate, and
 /// what each side is, in the three languages.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ComparisonPlan {
-    /// The operator as written (`<`, `in`, …).
-    #[serde(with = "static_op")]
-    pub op: OpText,
+    /// The operator.
+    pub op: CompareOp,
     /// The left side.
     pub left: Node,
     /// The right side (none for `in`, whose list is in `right_text`).
@@ -714,25 +728,6 @@ impl Engine {
             .get(s as usize)
             .map(String::as_str)
             .unwrap_or("")
-    }
-}
-
-/// [`ComparisonPlan::op`] as its text: read back, the text is matched to the
-/// operator it names, since a `&'static str` cannot borrow from the input.
-mod static_op {
-    use crate::syntax::ast::BinOp;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(op: &&'static str, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(op)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
-        let text = <&str>::deserialize(d)?;
-        std::iter::once("in")
-            .chain(BinOp::ALL.iter().map(|op| op.symbol()))
-            .find(|op| *op == text)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown operator `{text}`")))
     }
 }
 

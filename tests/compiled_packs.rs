@@ -86,20 +86,24 @@ fn compiled_packs_answer_as_the_full_packs_do() {
     assert!(compared > 2000);
 }
 
+/// `huimin compile --rules RULES --output OUT` (paths under the manifest's folder).
+fn compile(rules: &str, out: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_huimin"))
+        .args(["compile", "--rules"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(rules))
+        .arg("--output")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_command_line_writes_the_compiled_packs() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compiled-packs");
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("packs.bin");
     let _ = std::fs::remove_file(&out);
-    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_huimin"))
-        .args(["compile", "--rules"])
-        .arg(&rules)
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = compile("rules", &out);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     let engine = checked_without_tests(&shipped());
@@ -110,15 +114,8 @@ fn the_command_line_writes_the_compiled_packs() {
     );
 
     // A folder whose packs do not check: the diagnostics, no file.
-    let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_packs");
     let _ = std::fs::remove_file(&out);
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_huimin"))
-        .args(["compile", "--rules"])
-        .arg(&bad)
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = compile("tests/bad_packs", &out);
     assert_eq!(run.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&run.stderr).contains("error"));
     assert!(!out.exists());

@@ -144,8 +144,14 @@ fn print_diagnostics(diags: &[Diagnostic], files: &[(String, String)]) {
 }
 
 fn load(dir: &Path) -> Result<Result<Engine, ExitCode>, String> {
+    load_with(dir, api::LoadOptions::default())
+}
+
+/// Reads and checks a folder of packs; on faults, prints them and gives the
+/// exit code.
+fn load_with(dir: &Path, options: api::LoadOptions) -> Result<Result<Engine, ExitCode>, String> {
     let files = api::read_pack_dir(dir)?;
-    Ok(match api::load(&files) {
+    Ok(match api::load_with(&files, options) {
         Ok(e) => Ok(e),
         Err(diags) => {
             print_diagnostics(&diags, &files);
@@ -361,22 +367,18 @@ fn run(cmd: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Compile { rules, output } => {
-            let files = api::read_pack_dir(&rules)?;
             let options = api::LoadOptions {
                 hash: None,
                 skip_tests: true,
             };
-            let engine = match api::load_with(&files, options) {
+            let engine = match load_with(&rules, options)? {
                 Ok(e) => e,
-                Err(diags) => {
-                    print_diagnostics(&diags, &files);
-                    return Ok(ExitCode::FAILURE);
-                }
+                Err(code) => return Ok(code),
             };
             let bytes = match api::engine_bytes(&engine) {
                 Ok(b) => b,
                 Err(diags) => {
-                    print_diagnostics(&diags, &files);
+                    print_diagnostics(&diags, &[]);
                     return Ok(ExitCode::FAILURE);
                 }
             };

@@ -834,7 +834,7 @@ fn explain_condition<'e>(
             Comparison {
                 left: lang.pick(&p.left_text),
                 actual: side_value(engine, cx, &p.left, labels, lang),
-                op: p.op,
+                op: p.op.symbol(),
                 right: lang.pick(&p.right_text),
                 threshold: p
                     .right
@@ -977,7 +977,7 @@ fn plan_comparisons(engine: &Engine, node: &Node, out: &mut Vec<ComparisonPlan>,
                 _ => describe(engine, n, lang).into_owned(),
             };
             out.push(ComparisonPlan {
-                op: op.symbol(),
+                op: CompareOp::Bin(*op),
                 left: (**a).clone(),
                 right: Some((**b).clone()),
                 labels: label_fact,
@@ -996,7 +996,7 @@ fn plan_comparisons(engine: &Engine, node: &Node, out: &mut Vec<ComparisonPlan>,
                 format!("[{}]", shown.join(", "))
             };
             out.push(ComparisonPlan {
-                op: "in",
+                op: CompareOp::In,
                 left: (**x).clone(),
                 right: None,
                 labels: label_fact,

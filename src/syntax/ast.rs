@@ -53,23 +53,6 @@ pub enum BinOp {
 }
 
 impl BinOp {
-    /// Every operator.
-    pub const ALL: [BinOp; 13] = [
-        BinOp::Add,
-        BinOp::Sub,
-        BinOp::Mul,
-        BinOp::Div,
-        BinOp::Eq,
-        BinOp::Ne,
-        BinOp::Lt,
-        BinOp::Le,
-        BinOp::Gt,
-        BinOp::Ge,
-        BinOp::And,
-        BinOp::Or,
-        BinOp::Default,
-    ];
-
     /// The operator as written in the language.
     pub fn symbol(self) -> &'static str {
         match self {
